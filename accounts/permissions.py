@@ -1,0 +1,180 @@
+"""The one place that answers "may this user do this to that?".
+
+Rights are data (`RightGrant`, vocabulary `Right`); each `Perm` below is decided by exactly one
+rule function. Views, forms, the API and websocket consumers call `can()` or the helpers in
+`accounts.access`, never test rights themselves.
+
+Scope rules (Điều 3, 4):
+- a system administrator acts on every unit and user;
+- a unit administrator acts on their own unit and every unit below it, never elsewhere;
+- granting unit-admin or system-admin rights is for system administrators only;
+- external guests hold no rights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Q, TextChoices
+
+from accounts.models import OrgUnit, Right, User
+
+
+class Perm(TextChoices):
+    MANAGE_UNITS = "unit.manage"
+    VIEW_UNIT = "unit.view"
+    SET_DOCUMENT_RECEIVER = "unit.set_receiver"
+    MANAGE_USERS_OF_UNIT = "user.manage_in_unit"
+    MANAGE_USER = "user.manage"
+    GRANT_RIGHT = "user.grant"
+    TRANSFER_DIRECTLY = "user.transfer"
+    DECIDE_TRANSFER = "user.transfer.decide"
+    VIEW_AUDIT = "audit.view"
+    REGISTER_MEETINGS = "meeting.register"
+    APPROVE_MEETINGS = "meeting.approve"
+    # Rules for these live in meetings/permissions.py and are registered at start-up.
+    VIEW_MEETING = "meeting.view"
+    EDIT_MEETING = "meeting.edit"
+    SUBMIT_MEETING = "meeting.submit"
+    DECIDE_MEETING = "meeting.decide"
+    RESCHEDULE_MEETING = "meeting.reschedule"
+    MANAGE_ATTENDANCE = "meeting.manage_attendance"
+    ANSWER_INVITATION = "meeting.answer"
+    NAME_UNIT_ATTENDEES = "meeting.name_unit_attendees"
+    MANAGE_ROOMS = "room.manage"
+    # Rules for these live in documents/permissions.py.
+    MANAGE_DOCUMENTS = "document.manage"
+    VIEW_DOCUMENT = "document.view"
+    APPROVE_DOCUMENT = "document.approve"
+    DOWNLOAD_DOCUMENT = "document.download"
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def has_right(user: Any, right: Right) -> bool:
+    if not _active(user) or getattr(user, "is_external", False):
+        return False
+    return right in user.rights()
+
+
+def is_system_admin(user: Any) -> bool:
+    return has_right(user, Right.SYSTEM_ADMIN)
+
+
+def is_unit_admin(user: Any) -> bool:
+    return has_right(user, Right.UNIT_ADMIN) and user.unit_id is not None
+
+
+def is_admin(user: Any) -> bool:
+    return is_system_admin(user) or is_unit_admin(user)
+
+
+def administered_units_q(user: Any, prefix: str = "") -> Q | None:
+    """Filter for the units `user` administers: None means every unit (system admin).
+
+    Returns a filter matching nothing for users without admin rights.
+    """
+    if is_system_admin(user):
+        return None
+    if is_unit_admin(user):
+        return Q(**{f"{prefix}path__startswith": user.unit.path})
+    return Q(pk__in=[])
+
+
+def administers(user: Any, unit: OrgUnit | None) -> bool:
+    if unit is None:
+        return False
+    if is_system_admin(user):
+        return True
+    return is_unit_admin(user) and unit.is_within(user.unit)
+
+
+# --- rules: one function per Perm -------------------------------------------------------------
+
+
+def _manage_units(user: Any, obj: Any) -> bool:
+    return is_system_admin(user)
+
+
+def _view_unit(user: Any, unit: OrgUnit) -> bool:
+    return administers(user, unit)
+
+
+def _set_document_receiver(user: Any, unit: OrgUnit) -> bool:
+    return administers(user, unit)
+
+
+def _manage_users_of_unit(user: Any, unit: OrgUnit) -> bool:
+    return administers(user, unit)
+
+
+def _manage_user(user: Any, target: User) -> bool:
+    if target.is_superuser and not user.is_superuser:
+        return False
+    return administers(user, target.unit)
+
+
+def _grant_right(user: Any, target_and_right: tuple[User, Right]) -> bool:
+    target, right = target_and_right
+    if not target.is_active or target.is_external:
+        return False
+    if right in (Right.SYSTEM_ADMIN, Right.UNIT_ADMIN):
+        return is_system_admin(user) and not (right == Right.SYSTEM_ADMIN and target.pk == user.pk)
+    return _manage_user(user, target)
+
+
+def _transfer_directly(user: Any, target_and_unit: tuple[User, OrgUnit]) -> bool:
+    target, to_unit = target_and_unit
+    return _manage_user(user, target) and administers(user, to_unit)
+
+
+def _decide_transfer(user: Any, to_unit: OrgUnit) -> bool:
+    return administers(user, to_unit)
+
+
+def _view_audit(user: Any, obj: Any) -> bool:
+    return is_admin(user)
+
+
+def _register_meetings(user: Any, obj: Any) -> bool:
+    return has_right(user, Right.ORGANISER)
+
+
+def _approve_meetings(user: Any, obj: Any) -> bool:
+    return has_right(user, Right.LEADER)
+
+
+RULES: dict[Perm, Callable[[Any, Any], bool]] = {
+    Perm.MANAGE_UNITS: _manage_units,
+    Perm.VIEW_UNIT: _view_unit,
+    Perm.SET_DOCUMENT_RECEIVER: _set_document_receiver,
+    Perm.MANAGE_USERS_OF_UNIT: _manage_users_of_unit,
+    Perm.MANAGE_USER: _manage_user,
+    Perm.GRANT_RIGHT: _grant_right,
+    Perm.TRANSFER_DIRECTLY: _transfer_directly,
+    Perm.DECIDE_TRANSFER: _decide_transfer,
+    Perm.VIEW_AUDIT: _view_audit,
+    Perm.REGISTER_MEETINGS: _register_meetings,
+    Perm.APPROVE_MEETINGS: _approve_meetings,
+}
+
+
+def register_rule(perm: Perm) -> Callable[[Callable[[Any, Any], bool]], Callable[[Any, Any], bool]]:
+    """Lets a later app (meetings, documents, ...) supply the rule for a Perm of this vocabulary."""
+
+    def decorator(rule: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+        if perm in RULES:
+            raise RuntimeError(f"a rule for {perm} is already registered")
+        RULES[perm] = rule
+        return rule
+
+    return decorator
+
+
+def can(user: Any, perm: Perm, obj: Any = None) -> bool:
+    if not _active(user):
+        return False
+    return RULES[perm](user, obj)

@@ -1,0 +1,510 @@
+"""The reading side of documents: page images, read receipts, private notes and search.
+
+Pages are rendered on the server (pypdfium2 for PDFs, Pillow for images), so any browser on a
+phone, tablet or desktop shows them without plugins. Renders of unrestricted documents are
+cached on disk under MEDIA_ROOT/cache/pages; pages of restricted documents are rendered for
+each request and watermarked for the person asking (documents.watermark), never cached.
+
+Every function here that writes is an action: it runs in a transaction and is the only code
+that changes ReadReceipt and PrivateNote rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import secrets
+import shutil
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from accounts.models import User
+from audit.log import log_action
+from documents.models import (
+    ApprovalStatus,
+    Document,
+    DocumentVersion,
+    PrivateNote,
+    ReadReceipt,
+    Security,
+)
+from documents.permissions import approves_documents, manages_documents
+from documents.search import fold
+from meetings.access import visible_meetings
+from meetings.models import Answer, Invitation, InvitationKind, Meeting
+
+# --- rendering ----------------------------------------------------------------------------------
+
+# Zoom levels the viewer offers; the query string carries the key.
+SCALES = {"1": 1.0, "1.5": 1.5, "2": 2.0}
+PX_PER_POINT = 96 / 72  # scale 1 shows a PDF page at 96 dpi: an A4 page is 794 × 1123 px
+MAX_BASE_SIDE = 1800  # px at scale 1; larger pages (A0 posters, huge photos) are shrunk to this
+IMAGE_TYPES = frozenset({"jpg", "png"})
+
+# PDFium is not thread-safe: one document operation at a time per process.
+_PDFIUM = threading.Lock()
+
+
+class PageNotFound(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    width: int  # CSS px at scale 1, for <img width height> so the layout does not jump
+    height: int
+
+
+def is_image(version: DocumentVersion) -> bool:
+    return version.file_type in IMAGE_TYPES
+
+
+def pdf_of(version: DocumentVersion) -> FieldFile | None:
+    """The PDF to render and to hand out watermarked: the converted one, or the upload itself."""
+    if version.pdf:
+        return version.pdf
+    if version.file_type == "pdf" and version.file:
+        return version.file
+    return None
+
+
+def pages_ready(version: DocumentVersion | None) -> bool:
+    if version is None:
+        return False
+    if is_image(version):
+        return bool(version.file)
+    return pdf_of(version) is not None and version.page_count is not None
+
+
+def page_count(version: DocumentVersion | None) -> int:
+    """Pages the viewer shows (0 while the document is still being prepared)."""
+    if version is None or not pages_ready(version):
+        return 0
+    if is_image(version):
+        return 1
+    return version.page_count or 0
+
+
+def _source(version: DocumentVersion) -> FieldFile:
+    source = version.file if is_image(version) else pdf_of(version)
+    if source is None or not source:
+        raise PageNotFound
+    return source
+
+
+def _source_tag(version: DocumentVersion) -> str:
+    """Changes when the converter writes a new PDF for the version (a retried conversion)."""
+    source = _source(version)
+    processed = version.processed_at.isoformat() if version.processed_at else ""
+    key = f"{version.pk}|{version.sha256}|{source.name}|{processed}|{version.page_count}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _base_factor(width: float, height: float, per_unit: float) -> float:
+    return min(per_unit, MAX_BASE_SIDE / max(width, height, 1))
+
+
+def _open_pdf(source: FieldFile) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(source.path)
+    except NotImplementedError:  # storage without local paths
+        with source.open("rb") as handle:
+            return pdfium.PdfDocument(handle.read())
+
+
+def _open_image(source: FieldFile) -> Image.Image:
+    with source.open("rb") as handle:
+        image = Image.open(handle)
+        image.load()
+    return ImageOps.exif_transpose(image)
+
+
+def pages_of(version: DocumentVersion) -> list[Page]:
+    """The pages and their sizes at scale 1; cached, since opening a large PDF is not free."""
+    if not pages_ready(version):
+        return []
+    key = f"documents:pages:{version.pk}:{_source_tag(version)}"
+    sizes: list[tuple[int, int]] | None = cache.get(key)
+    if sizes is None:
+        if is_image(version):
+            image = _open_image(_source(version))
+            factor = _base_factor(image.width, image.height, 1.0)
+            sizes = [(round(image.width * factor), round(image.height * factor))]
+        else:
+            with _PDFIUM:
+                pdf = _open_pdf(_source(version))
+                try:
+                    points = [pdf.get_page_size(i) for i in range(len(pdf))]
+                finally:
+                    pdf.close()
+            sizes = []
+            for width, height in points:
+                factor = _base_factor(width, height, PX_PER_POINT)
+                sizes.append((round(width * factor), round(height * factor)))
+        cache.set(key, sizes, 24 * 3600)
+    return [Page(number, width, height) for number, (width, height) in enumerate(sizes, start=1)]
+
+
+def render_page(version: DocumentVersion, number: int, scale: float) -> Image.Image:
+    """Page `number` (1-based) as an RGB image, without any watermark."""
+    source = _source(version)
+    if is_image(version):
+        if number != 1:
+            raise PageNotFound
+        image = _open_image(source).convert("RGB")
+        factor = min(1.0, _base_factor(image.width, image.height, 1.0) * scale)  # never enlarge a photo
+        if factor < 1.0:
+            image = image.resize((round(image.width * factor), round(image.height * factor)), Image.Resampling.LANCZOS)
+        return image
+    with _PDFIUM:
+        pdf = _open_pdf(source)
+        try:
+            if not 1 <= number <= len(pdf):
+                raise PageNotFound
+            page = pdf[number - 1]
+            width, height = page.get_size()
+            bitmap = page.render(scale=_base_factor(width, height, PX_PER_POINT) * scale)
+            return bitmap.to_pil().convert("RGB")  # a copy that outlives the PDFium bitmap
+        finally:
+            pdf.close()
+
+
+def encode_png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _cache_dir(version: DocumentVersion) -> Path:
+    return Path(settings.MEDIA_ROOT) / "cache" / "pages" / str(version.pk)
+
+
+def cached_page_png(version: DocumentVersion, number: int, scale_key: str) -> bytes:
+    """The PNG of a page of an UNRESTRICTED document, rendered once per version, page and scale.
+
+    The caller checks the document is unrestricted: these files carry no watermark.
+    """
+    path = _cache_dir(version) / f"{_source_tag(version)}-{number}-{scale_key}.png"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    png = encode_png(render_page(version, number, SCALES[scale_key]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}.part")
+    partial.write_bytes(png)
+    os.replace(partial, path)  # readers never see half a file
+    return png
+
+
+def drop_page_cache(version: DocumentVersion) -> None:
+    """Forget the rendered pages of a version (its PDF was replaced, or it became restricted)."""
+    shutil.rmtree(_cache_dir(version), ignore_errors=True)
+
+
+# --- read receipts ------------------------------------------------------------------------------
+
+
+def _count_on_receipt(user: User, document: Document, *, opened: bool, downloaded: bool) -> None:
+    now = timezone.now()
+    changes: dict[str, Any] = {}
+    if opened:
+        changes.update(open_count=F("open_count") + 1, last_opened_at=now)
+    if downloaded:
+        changes["download_count"] = F("download_count") + 1
+    receipts = ReadReceipt.objects.filter(document=document, user=user)
+    if receipts.update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            ReadReceipt.objects.create(
+                document=document,
+                user=user,
+                first_opened_at=now,
+                last_opened_at=now,
+                open_count=int(opened),
+                download_count=int(downloaded),
+            )
+    except IntegrityError:
+        # A parallel request (two tabs, a double tap) created the receipt after our update
+        # found none: count on that row instead.
+        receipts.update(**changes)
+
+
+def do_record_open(user: User, document: Document, version: DocumentVersion | None, *, via: str = "viewer") -> None:
+    """One open of the viewer (not one per page image): a receipt count and one audit entry."""
+    with transaction.atomic():
+        _count_on_receipt(user, document, opened=True, downloaded=False)
+        log_action(
+            "document.viewed",
+            actor=user,
+            target=document,
+            unit=document.meeting.unit,
+            data={"version": version.number if version else None, "via": via},
+        )
+
+
+def do_record_download(user: User, document: Document, version: DocumentVersion, *, watermarked: bool) -> None:
+    with transaction.atomic():
+        _count_on_receipt(user, document, opened=False, downloaded=True)
+        log_action(
+            "document.downloaded",
+            actor=user,
+            target=document,
+            unit=document.meeting.unit,
+            data={"version": version.number, "watermarked": watermarked},
+        )
+
+
+def check_page(document: Document, raw: Any) -> int:
+    """A page number of the document's current version, or ValidationError."""
+    count = page_count(document.current_version)
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        number = 0
+    if not 1 <= number <= count:
+        raise ValidationError(_("Choose a page between 1 and %(count)s.") % {"count": count}, code="page")
+    return number
+
+
+def do_record_page_seen(user: User, document: Document, page: int) -> bool:
+    """Add `page` to the pages the user has seen; False if it was already there.
+
+    The caller validated `page` with check_page.
+    """
+    with transaction.atomic():
+        receipt, _created = ReadReceipt.objects.get_or_create(document=document, user=user)
+        receipt = ReadReceipt.objects.select_for_update().get(pk=receipt.pk)
+        if page in receipt.pages_viewed:
+            return False
+        receipt.pages_viewed = sorted({*receipt.pages_viewed, page})
+        receipt.save(update_fields=["pages_viewed"])
+    return True
+
+
+@dataclass
+class ReceiptRow:
+    receipt: ReadReceipt
+    pages_seen: int
+
+
+def receipt_rows(document: Document) -> list[ReceiptRow]:
+    receipts = ReadReceipt.objects.filter(document=document).select_related("user__unit").order_by("first_opened_at")
+    count = page_count(document.current_version)
+    return [ReceiptRow(r, len([p for p in r.pages_viewed if not count or p <= count])) for r in receipts]
+
+
+def expected_readers(document: Document) -> QuerySet[User]:
+    """Who is meant to read the document: the people chosen for a restricted one; otherwise the
+    chair, the invited officials (not those who sent a substitute) and the document receivers
+    of invited units."""
+    if document.security == Security.RESTRICTED:
+        return document.readers.filter(is_active=True).select_related("unit")
+    meeting = document.meeting
+    invited = Invitation.objects.filter(meeting=meeting)
+    people = invited.filter(kind=InvitationKind.USER).exclude(answer=Answer.DELEGATED).values("user_id")
+    receivers = invited.filter(kind=InvitationKind.UNIT, unit__document_receiver__isnull=False).values(
+        "unit__document_receiver_id"
+    )
+    return User.objects.filter(
+        Q(pk=meeting.chair_id) | Q(pk__in=people) | Q(pk__in=receivers), is_active=True
+    ).select_related("unit")
+
+
+def not_opened(document: Document) -> QuerySet[User]:
+    opened = ReadReceipt.objects.filter(Q(open_count__gt=0) | Q(download_count__gt=0), document=document)
+    opened_ids = opened.values("user_id")
+    return expected_readers(document).exclude(pk__in=opened_ids).order_by("full_name", "username")
+
+
+# --- private notes ------------------------------------------------------------------------------
+
+NOTE_MAX_LENGTH = 5000
+
+
+def check_note_text(raw: Any) -> str:
+    text = str(raw or "").replace("\x00", "").strip()
+    if not text:
+        raise ValidationError(_("Write something in the note before saving it."), code="empty")
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            _(
+                "A note can be at most %(limit)s characters long (this one has %(length)s). Shorten it or split it into two notes."
+            )
+            % {
+                "limit": number_format(NOTE_MAX_LENGTH, force_grouping=True),
+                "length": number_format(len(text), force_grouping=True),
+            },
+            code="too_long",
+        )
+    return text
+
+
+def check_note(document: Document, page: Any, text: Any) -> tuple[int, str]:
+    errors: dict[str, ValidationError] = {}
+    clean_page, clean_text = 0, ""
+    try:
+        clean_page = check_page(document, page)
+    except ValidationError as exc:
+        errors["page"] = exc
+    try:
+        clean_text = check_note_text(text)
+    except ValidationError as exc:
+        errors["text"] = exc
+    if errors:
+        raise ValidationError(errors)
+    return clean_page, clean_text
+
+
+def do_add_note(user: User, document: Document, page: int, text: str) -> PrivateNote:
+    """Private notes are not audited: the audit trail must not hold what only the author may read."""
+    return PrivateNote.objects.create(document=document, user=user, page=page, text=text)
+
+
+def do_edit_note(note: PrivateNote, text: str) -> PrivateNote:
+    note.text = text
+    note.save(update_fields=["text", "updated_at"])
+    return note
+
+
+def do_delete_note(note: PrivateNote) -> None:
+    note.delete()
+
+
+def notes_by_page(user: User, document: Document) -> dict[int, list[PrivateNote]]:
+    grouped: dict[int, list[PrivateNote]] = {}
+    for note in PrivateNote.objects.filter(document=document, user=user):
+        grouped.setdefault(note.page, []).append(note)
+    return grouped
+
+
+# --- search -------------------------------------------------------------------------------------
+
+MAX_QUERY_WORDS = 8
+SNIPPET_BEFORE, SNIPPET_AFTER = 80, 160
+
+
+def query_words(query: str) -> list[str]:
+    words = list(dict.fromkeys(fold(query[:500]).split()))
+    return words[:MAX_QUERY_WORDS]
+
+
+def search_documents(user: User, words: list[str]) -> QuerySet[Document]:
+    """Documents whose folded title and text contain every word, among those the user may see.
+
+    The SQL here is a superset check that keeps pages and counts cheap: visible meetings, then
+    published documents open to all or naming the user as a reader, or any document of a
+    meeting whose documents the user manages or approves. Callers still confirm each shown
+    result with can(user, Perm.VIEW_DOCUMENT, document).
+    """
+    if not words:
+        return Document.objects.none()
+    matches = Document.objects.filter(meeting__in=visible_meetings(user).values("pk"), is_deleted=False)
+    for word in words:
+        matches = matches.filter(search_text__contains=word)
+    meeting_ids = matches.order_by().values("meeting_id").distinct()
+    staff = [
+        m.pk
+        for m in Meeting.objects.filter(pk__in=meeting_ids).select_related("unit")
+        if manages_documents(user, m) or approves_documents(user, m)
+    ]
+    reads = Document.readers.through.objects.filter(user_id=user.pk).values("document_id")
+    published = Q(status=ApprovalStatus.APPROVED) & (Q(security=Security.ALL_ATTENDEES) | Q(pk__in=reads))
+    return (
+        matches.filter(published | Q(meeting_id__in=staff))
+        .select_related("meeting__unit", "current_version")
+        .defer("search_text")
+        .order_by("-meeting__start", "pk")
+    )
+
+
+def _fold_table() -> dict[int, str]:
+    """Character-for-character folding (same result as fold() for each letter), so positions
+    in the folded text are positions in the original."""
+    table: dict[int, str] = {}
+    ranges = [range(0x41, 0x5B), range(0xC0, 0x250), range(0x1E00, 0x1F00)]
+    for block in ranges:
+        for code in block:
+            folded = fold(chr(code))
+            if len(folded) == 1 and folded != chr(code):
+                table[code] = folded
+    for space in "\t\n\r\x0b\x0c\xa0":
+        table[ord(space)] = " "
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+_SPACES = re.compile(r"\s+")
+
+
+def _highlight(text: str, folded: str, start: int, end: int, words: list[str]) -> str:
+    """text[start:end], HTML-escaped, whitespace collapsed, each match of `words` in <mark>."""
+    marks: list[tuple[int, int]] = []
+    window = folded[start:end]
+    # The whole phrase first, so "ke hoach" marks "Kế Hoạch" as one piece.
+    for word in ([" ".join(words)] if len(words) > 1 else []) + words:
+        at = window.find(word)
+        while at >= 0:
+            marks.append((start + at, start + at + len(word)))
+            at = window.find(word, at + len(word))
+    parts: list[str] = []
+    cursor = start
+    for mark_start, mark_end in sorted(marks, key=lambda mark: (mark[0], -mark[1])):
+        if mark_end <= cursor:  # inside a match already marked
+            continue
+        mark_start = max(mark_start, cursor)
+        parts.append(_SPACES.sub(" ", escape(text[cursor:mark_start])))
+        parts.append(f"<mark>{_SPACES.sub(' ', escape(text[mark_start:mark_end]))}</mark>")
+        cursor = mark_end
+    parts.append(_SPACES.sub(" ", escape(text[cursor:end])))
+    return "".join(parts)
+
+
+def highlight(text: str, words: list[str]) -> SafeString:
+    """All of `text` (a title), escaped, with the query words in <mark>."""
+    text = unicodedata.normalize("NFC", text or "")
+    return mark_safe(_highlight(text, text.translate(_FOLD_TABLE), 0, len(text), words))  # noqa: S308 - escaped
+
+
+def snippet(text: str, words: list[str]) -> SafeString:
+    """A short piece of `text` around the first match, the query words in <mark>."""
+    text = unicodedata.normalize("NFC", text or "")
+    folded = text.translate(_FOLD_TABLE)
+    found = [pos for pos in (folded.find(word) for word in words) if pos >= 0]
+    if not found:  # the match was in the title: show the beginning
+        start, end = 0, SNIPPET_BEFORE + SNIPPET_AFTER
+    else:
+        first = min(found)
+        start, end = max(0, first - SNIPPET_BEFORE), first + SNIPPET_AFTER
+        if start:  # begin on a word boundary
+            space = text.find(" ", start, first)
+            start = space + 1 if space >= 0 else start
+    end = min(len(text), end)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    body = _highlight(text, folded, start, end, words).strip()
+    if not body:
+        return mark_safe("")  # noqa: S308 - empty
+    return mark_safe(("…" if start else "") + body + ("…" if end < len(text) else ""))  # noqa: S308 - escaped

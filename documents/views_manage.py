@@ -1,0 +1,438 @@
+"""Managing meeting documents: the chunked upload endpoints (JSON), the plain upload form, new
+versions, restriction, deletion, and the approver's queue with approve / return.
+
+Every view fetches through meetings.access / documents.access (404 for anyone who may not see
+the object) and writes through documents.actions / documents.upload.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import Perm, can
+from core.http import AuthedRequest
+from documents import actions, upload
+from documents.access import access_document
+from documents.forms import DocumentForm, RestrictionForm, ReturnForm
+from documents.models import ApprovalStatus, Document, Upload
+from documents.templatetags.documents_tags import panel_context
+from meetings.access import access_meeting
+from meetings.models import MeetingStatus
+
+
+def _error(message: str, *, status: int = 400, code: str = "", **extra: Any) -> JsonResponse:
+    return JsonResponse(
+        {"error": message, "code": code, **extra}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _refusal(exc: ValidationError, *, status: int = 400) -> JsonResponse:
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+    return _error(" ".join(exc.messages), status=status, code=getattr(exc, "code", None) or "", fields=fields)
+
+
+def access_upload(user: Any, upload_id: str) -> Upload:
+    """An upload of this user, for a meeting whose documents they (still) manage; else 404."""
+    found = Upload.objects.select_related("meeting__unit").filter(pk=str(upload_id)[:64], user=user).first()
+    if found is None or not can(user, Perm.MANAGE_DOCUMENTS, found.meeting):
+        raise Http404
+    return found
+
+
+def _managed_document(user: Any, document_id: Any) -> Document:
+    """A document whose meeting's documents `user` manages: 404 if they cannot see it, 403 if
+    they see it but do not manage it."""
+    document = access_document(user, document_id)
+    if not can(user, Perm.MANAGE_DOCUMENTS, document.meeting):
+        raise PermissionDenied
+    return document
+
+
+def _back(request: AuthedRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _meeting_page(meeting_id: int) -> str:
+    return reverse("meetings:detail", args=[meeting_id]) + "#documents"
+
+
+def _default_title(filename: str) -> str:
+    return Path(filename).stem.strip() or filename
+
+
+# --- chunked upload (JSON) --------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def upload_start(request: AuthedRequest, meeting_id: int) -> JsonResponse:
+    meeting = access_meeting(request.user, meeting_id, perm=Perm.MANAGE_DOCUMENTS)
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return _error(_("The upload request is malformed."), code="bad_request")
+        if not isinstance(data, dict):
+            return _error(_("The upload request is malformed."), code="bad_request")
+    else:
+        data = request.POST.dict()
+    try:
+        size = int(data.get("size", ""))
+    except (TypeError, ValueError):
+        return _error(_("The upload request is malformed."), code="bad_request")
+    try:
+        started = upload.do_start_upload(request.user, meeting, filename=str(data.get("filename", "")), size=size)
+    except ValidationError as exc:
+        return _refusal(exc)
+    return JsonResponse(
+        {
+            **upload.status(started),
+            "chunk_size": upload.CLIENT_CHUNK_BYTES,
+            "url": reverse("documents:upload", args=[started.pk]),
+            "finish_url": reverse("documents:upload_finish", args=[started.pk]),
+        },
+        status=201,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "PUT", "POST", "DELETE"])
+def upload_chunk(request: AuthedRequest, upload_id: str) -> HttpResponse:
+    """GET: the offset to resume from. PUT/POST: append one chunk. DELETE: give up."""
+    current = access_upload(request.user, upload_id)
+    if request.method == "GET":
+        return JsonResponse(upload.status(current), json_dumps_params={"ensure_ascii": False})
+    if request.method == "DELETE":
+        upload.discard(current)
+        return HttpResponse(status=204)
+    try:
+        start, end, total = upload.parse_content_range(request.headers.get("Content-Range"))
+        declared = request.META.get("CONTENT_LENGTH")
+        if declared not in (None, "") and int(declared) != end - start + 1:
+            raise ValidationError(_("The upload request is malformed (Content-Range)."), code="bad_range")
+        received = upload.do_append_chunk(current, start=start, end=end, total=total, stream=request)
+    except upload.OffsetMismatch as exc:
+        return _error(
+            _("This part of the file is not the next one expected; resume from the server's offset."),
+            status=409,
+            code="offset",
+            received=exc.received,
+            size=current.size,
+        )
+    except upload.UploadConflict:
+        return _error(_("This upload is busy or already finished."), status=409, code="busy", size=current.size)
+    except ValidationError as exc:
+        return _refusal(exc)
+    return JsonResponse({"id": current.pk, "received": received, "size": current.size})
+
+
+@login_required
+@require_POST
+def upload_finish(request: AuthedRequest, upload_id: str) -> JsonResponse:
+    current = access_upload(request.user, upload_id)
+    meeting = current.meeting
+    declared_type = request.POST.get("declared_type") or None
+    try:
+        if request.POST.get("replace"):
+            document = _managed_document(request.user, request.POST["replace"])
+            if document.meeting_id != meeting.pk:
+                raise Http404
+            version = upload.do_finish_upload(request.user, current, replace=document, declared_type=declared_type)
+        else:
+            form = DocumentForm(request.POST, meeting=meeting)
+            if not form.is_valid():
+                errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+                first = next(iter(errors.values()))[0]
+                return _error(first, code="invalid", fields=errors)
+            version = upload.do_finish_upload(
+                request.user,
+                current,
+                fields=_fields(form, current.filename),
+                declared_type=declared_type,
+            )
+    except upload.UploadConflict:
+        return _error(_("This upload is busy or already finished."), status=409, code="busy")
+    except ValidationError as exc:
+        return _refusal(exc)
+    document = version.document
+    return JsonResponse(
+        {
+            "document": document.pk,
+            "version": version.number,
+            "title": document.title,
+            "status": document.status,
+            "status_label": document.get_status_display(),
+            "url": _meeting_page(meeting.pk),
+        },
+        status=201,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _fields(form: DocumentForm, filename: str, *, many: bool = False) -> upload.DocumentFields:
+    data = form.cleaned_data
+    title = (data.get("title") or "").strip()
+    return upload.DocumentFields(
+        title=_default_title(filename) if many or not title else title,
+        kind=data["kind"],
+        agenda_item=data.get("agenda_item"),
+        security=data["security"],
+        readers=list(data.get("readers") or []),
+        allow_download=bool(data.get("allow_download")),
+    )
+
+
+# --- plain form (without JavaScript), new versions ----------------------------------------------
+
+
+def _receive_files(request: AuthedRequest, meeting: Any, files: list[Any], build: Any) -> tuple[int, list[str]]:
+    """Store each posted file through the same checks as the chunked path; returns (stored, errors)."""
+    stored, errors = 0, []
+    for posted in files:
+        name = posted.name or ""
+        try:
+            started = upload.do_start_upload(request.user, meeting, filename=name, size=posted.size or 0)
+        except ValidationError as exc:
+            errors.append(f"{name}: {' '.join(exc.messages)}")
+            continue
+        try:
+            upload.do_receive_whole(started, posted.chunks())
+            build(started, posted.content_type)
+            stored += 1
+        except ValidationError as exc:
+            upload.discard(started)
+            errors.append(f"{name}: {' '.join(exc.messages)}")
+        except BaseException:
+            upload.discard(started)
+            raise
+    return stored, errors
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_documents(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    """The upload page; its form posts here when JavaScript is off (several files allowed)."""
+    meeting = access_meeting(request.user, meeting_id, perm=Perm.MANAGE_DOCUMENTS)
+    form = DocumentForm(request.POST if request.method == "POST" else None, meeting=meeting)
+    if request.method == "POST":
+        files = request.FILES.getlist("file")
+        if not files:
+            form.add_error(None, _("Choose at least one file."))
+        elif form.is_valid():
+            many = len(files) > 1
+
+            def build(started: Upload, content_type: str | None) -> None:
+                upload.do_finish_upload(
+                    request.user,
+                    started,
+                    fields=_fields(form, started.filename, many=many),
+                    declared_type=content_type,
+                )
+
+            stored, errors = _receive_files(request, meeting, files, build)
+            for message in errors:
+                messages.error(request, message)
+            if stored:
+                messages.success(
+                    request,
+                    _("%(count)s file(s) uploaded; they wait for the approver before attendees see them.")
+                    % {"count": stored},
+                )
+            if not errors:
+                return redirect(_meeting_page(meeting.pk))
+    return render(
+        request,
+        "documents/manage/add.html",
+        {"meeting": meeting, "docs": panel_context(request.user, meeting, form=form), "nav_active": "meetings"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def versions(request: AuthedRequest, document_id: int) -> HttpResponse:
+    """Version history (managers only) and the form to upload a replacement."""
+    try:
+        document = _managed_document(request.user, document_id)
+    except PermissionDenied:
+        raise Http404 from None  # attendees never learn about other versions
+    meeting = document.meeting
+    if request.method == "POST":
+        files = request.FILES.getlist("file")[:1]
+        if not files:
+            messages.error(request, _("Choose the file of the new version."))
+        else:
+
+            def build(started: Upload, content_type: str | None) -> None:
+                upload.do_finish_upload(request.user, started, replace=document, declared_type=content_type)
+
+            stored, errors = _receive_files(request, meeting, files, build)
+            for message in errors:
+                messages.error(request, message)
+            if stored:
+                messages.success(request, _("The new version was uploaded and waits for the approver."))
+                return redirect("documents:versions", document_id=document.pk)
+    return render(
+        request,
+        "documents/manage/versions.html",
+        {
+            "meeting": meeting,
+            "document": document,
+            "versions": document.versions.select_related("uploaded_by").order_by("-number"),
+            "history": _history(document),
+            "max_upload_bytes": settings.DOCUMENT_MAX_UPLOAD_BYTES,
+            "nav_active": "meetings",
+        },
+    )
+
+
+def _history(document: Document) -> Any:
+    from audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(target_type="documents.document", target_id=str(document.pk)).order_by("seq")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def restriction(request: AuthedRequest, document_id: int) -> HttpResponse:
+    document = _managed_document(request.user, document_id)
+    meeting = document.meeting
+    initial = {
+        "security": document.security,
+        "readers": list(document.readers.all()),
+        "allow_download": document.allow_download,
+    }
+    form = RestrictionForm(request.POST if request.method == "POST" else None, meeting=meeting, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_set_restriction(
+                request.user,
+                document,
+                form.cleaned_data["security"],
+                list(form.cleaned_data.get("readers") or []),
+                bool(form.cleaned_data.get("allow_download")),
+            )
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("Who may open the document was saved."))
+            return redirect(_meeting_page(meeting.pk))
+    return render(
+        request,
+        "documents/manage/restriction.html",
+        {"meeting": meeting, "document": document, "form": form, "nav_active": "meetings"},
+    )
+
+
+@login_required
+@require_POST
+def delete(request: AuthedRequest, document_id: int) -> HttpResponse:
+    document = _managed_document(request.user, document_id)
+    try:
+        actions.do_delete_document(request.user, document)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The document “%(title)s” was deleted.") % {"title": document.title})
+    return redirect(_meeting_page(document.meeting_id))
+
+
+# --- approval (Điều 6.1c) ---------------------------------------------------------------------
+
+
+def approval_queue(user: Any) -> list[Document]:
+    """Documents waiting for this user's decision, oldest meeting first."""
+    candidates = (
+        Q(meeting__is_ppc_meeting=False, meeting__document_approver=user)
+        | Q(meeting__is_ppc_meeting=False, meeting__document_approver__isnull=True, meeting__chair=user)
+        | Q(meeting__is_ppc_meeting=True, meeting__invitations__user=user)
+    )
+    documents = (
+        Document.objects.filter(candidates, status=ApprovalStatus.PENDING, is_deleted=False)
+        .exclude(meeting__status__in=[MeetingStatus.REJECTED, MeetingStatus.CANCELLED])
+        .select_related("meeting__unit", "meeting__chair", "agenda_item", "current_version__uploaded_by", "created_by")
+        .distinct()
+        .order_by("meeting__start", "meeting_id", "agenda_item__order", "created_at")
+    )
+    return [d for d in documents if can(user, Perm.APPROVE_DOCUMENT, d)]
+
+
+@login_required
+@require_GET
+def approvals(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request,
+        "documents/manage/approvals.html",
+        {"documents": approval_queue(request.user), "return_form": ReturnForm(), "nav_active": "document_approvals"},
+    )
+
+
+@login_required
+@require_POST
+def approve(request: AuthedRequest, document_id: int) -> HttpResponse:
+    document = access_document(request.user, document_id, perm=Perm.APPROVE_DOCUMENT)
+    try:
+        actions.do_approve_document(request.user, document)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("“%(title)s” is approved and published to the attendees.") % {"title": document.title}
+        )
+    return _back(request, reverse("documents:approvals"))
+
+
+@login_required
+@require_POST
+def return_document(request: AuthedRequest, document_id: int) -> HttpResponse:
+    document = access_document(request.user, document_id, perm=Perm.APPROVE_DOCUMENT)
+    form = ReturnForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"comment": [_("Write a comment so the organiser knows what to change.")]})
+        actions.do_return_document(request.user, document, form.cleaned_data["comment"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("“%(title)s” was returned with your comment.") % {"title": document.title})
+    return _back(request, reverse("documents:approvals"))
+
+
+# --- the meeting page's panel, refreshed while files are processed ---------------------------------
+
+
+@login_required
+@require_GET
+@never_cache
+def meeting_panel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting(request.user, meeting_id)
+    return render(
+        request,
+        "documents/_meeting_documents_list.html",
+        {"meeting": meeting, "docs": panel_context(request.user, meeting)},
+    )

@@ -1,0 +1,123 @@
+"""Rules for the meeting Perms of accounts.permissions (registered in MeetingsConfig.ready)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from accounts.models import Right
+from accounts.permissions import Perm, administers, has_right, is_system_admin, register_rule
+from meetings.models import Answer, Invitation, InvitationKind, Meeting, MeetingStatus, Room
+
+EDITABLE_STATUSES = (MeetingStatus.DRAFT, MeetingStatus.RETURNED)
+# Once approved, invitees see the meeting, including when it is later postponed or cancelled.
+PUBLISHED_STATUSES = (MeetingStatus.APPROVED, MeetingStatus.POSTPONED, MeetingStatus.CANCELLED)
+
+
+def is_organiser(user: Any, meeting: Meeting) -> bool:
+    return meeting.organiser_id == user.pk or administers(user, meeting.unit)
+
+
+def may_approve(user: Any, meeting: Meeting) -> bool:
+    """The unit's designated approver, or else any leader of the organising unit."""
+    if meeting.approver_id is not None:
+        return meeting.approver_id == user.pk and user.is_active
+    return has_right(user, Right.LEADER) and user.unit_id == meeting.unit_id
+
+
+def _meeting_staff(user: Any, meeting: Meeting) -> bool:
+    return user.pk in (meeting.chair_id, meeting.document_approver_id, meeting.document_preparer_id) or may_approve(
+        user, meeting
+    )
+
+
+def _invitee_q(user: Any) -> Q:
+    """Invitations that give `user` a reason to see the meeting."""
+    return (Q(kind=InvitationKind.USER, user=user) & ~Q(answer=Answer.DELEGATED)) | Q(
+        kind=InvitationKind.UNIT, unit__document_receiver=user
+    )
+
+
+def _invitee(user: Any, meeting: Meeting) -> bool:
+    return Invitation.objects.filter(meeting=meeting).filter(_invitee_q(user)).exists()
+
+
+@register_rule(Perm.VIEW_MEETING)
+def view_meeting(user: Any, meeting: Meeting) -> bool:
+    if is_system_admin(user) or is_organiser(user, meeting):
+        return True
+    if meeting.status != MeetingStatus.DRAFT and _meeting_staff(user, meeting):
+        return True
+    return meeting.status in PUBLISHED_STATUSES and meeting.decided_at is not None and _invitee(user, meeting)
+
+
+@register_rule(Perm.EDIT_MEETING)
+def edit_meeting(user: Any, meeting: Meeting) -> bool:
+    return meeting.status in EDITABLE_STATUSES and is_organiser(user, meeting)
+
+
+@register_rule(Perm.SUBMIT_MEETING)
+def submit_meeting(user: Any, meeting: Meeting) -> bool:
+    return edit_meeting(user, meeting)
+
+
+@register_rule(Perm.DECIDE_MEETING)
+def decide_meeting(user: Any, meeting: Meeting) -> bool:
+    return meeting.status == MeetingStatus.SUBMITTED and may_approve(user, meeting)
+
+
+@register_rule(Perm.RESCHEDULE_MEETING)
+def reschedule_meeting(user: Any, meeting: Meeting) -> bool:
+    if meeting.status in (MeetingStatus.APPROVED, MeetingStatus.POSTPONED):
+        return is_organiser(user, meeting) or may_approve(user, meeting)
+    return meeting.status in EDITABLE_STATUSES and is_organiser(user, meeting)
+
+
+@register_rule(Perm.MANAGE_ATTENDANCE)
+def manage_attendance(user: Any, meeting: Meeting) -> bool:
+    return is_organiser(user, meeting)
+
+
+@register_rule(Perm.ANSWER_INVITATION)
+def answer_invitation(user: Any, invitation: Invitation) -> bool:
+    return (
+        invitation.kind == InvitationKind.USER
+        and invitation.user_id == user.pk
+        and invitation.meeting.status in (MeetingStatus.APPROVED, MeetingStatus.POSTPONED)
+    )
+
+
+@register_rule(Perm.NAME_UNIT_ATTENDEES)
+def name_unit_attendees(user: Any, invitation: Invitation) -> bool:
+    if invitation.kind != InvitationKind.UNIT or invitation.unit is None:
+        return False
+    if invitation.meeting.status not in (MeetingStatus.APPROVED, MeetingStatus.POSTPONED):
+        return False
+    return invitation.unit.document_receiver_id == user.pk or administers(user, invitation.unit)
+
+
+@register_rule(Perm.MANAGE_ROOMS)
+def manage_rooms(user: Any, room_or_unit: Any) -> bool:
+    unit = room_or_unit.unit if isinstance(room_or_unit, Room) else room_or_unit
+    return administers(user, unit)
+
+
+def visible_meetings_q(user: Any) -> Q | None:
+    """Filter for the meetings `user` may see (None: all). Same rules as view_meeting."""
+    if is_system_admin(user):
+        return None
+    from accounts.permissions import administered_units_q
+
+    admin_scope = administered_units_q(user, prefix="unit__")
+    q = Q(organiser=user)
+    if admin_scope is not None:
+        q |= admin_scope
+    staff = Q(chair=user) | Q(document_approver=user) | Q(document_preparer=user) | Q(approver=user)
+    if has_right(user, Right.LEADER):
+        staff |= Q(approver__isnull=True, unit_id=user.unit_id)
+    q |= staff & ~Q(status=MeetingStatus.DRAFT)
+    # A subquery, not a join: a join would repeat meetings and negate across invitations.
+    invited = Invitation.objects.filter(_invitee_q(user)).values("meeting_id")
+    q |= Q(pk__in=invited, status__in=PUBLISHED_STATUSES, decided_at__isnull=False)
+    return q
