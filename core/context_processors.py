@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Perm, can, is_admin
+from documents.queries import may_approve_documents
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -22,6 +23,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if can(user, Perm.APPROVE_MEETINGS):
         items.append({"label": _("Approvals"), "url": reverse("meetings:approvals"), "key": "approvals"})
+    if may_approve_documents(user):
+        items.append(
+            {"label": _("Documents to approve"), "url": reverse("documents:approvals"), "key": "document_approvals"}
+        )
     if is_admin(user):
         items.append({"label": _("Users"), "url": reverse("unitadmin:user_list"), "key": "users"})
         items.append({"label": _("Transfers"), "url": reverse("unitadmin:transfer_list"), "key": "transfers"})

@@ -532,7 +532,7 @@ def do_delete_document(actor: User, document: Document) -> Document:
     meeting = document.meeting
     _require(actor, Perm.MANAGE_DOCUMENTS, meeting)
     with transaction.atomic():
-        locked = Document.objects.select_for_update().get(pk=document.pk)
+        locked = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
         if locked.is_deleted:
             raise ValidationError(_("This document has already been deleted."), code="deleted")
         locked.is_deleted = True

@@ -179,7 +179,7 @@ def _process(version: DocumentVersion, work: Path) -> str:
 
 def _refresh_search_text(version: DocumentVersion) -> None:
     """Caller is atomic. Only the current version's text is searched."""
-    document = Document.objects.select_for_update().filter(pk=version.document_id).first()
+    document = Document.objects.select_for_update(of=("self",)).filter(pk=version.document_id).first()
     if document is not None and document.current_version_id == version.pk:
         text = DocumentVersion.objects.filter(pk=version.pk).values_list("text", flat=True).get()
         Document.objects.filter(pk=document.pk).update(search_text=fold(f"{document.title} {text}"))

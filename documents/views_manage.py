@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,10 +28,10 @@ from core.http import AuthedRequest
 from documents import actions, upload
 from documents.access import access_document
 from documents.forms import DocumentForm, RestrictionForm, ReturnForm
-from documents.models import ApprovalStatus, Document, Upload
+from documents.models import Document, Upload
+from documents.queries import approval_queue
 from documents.templatetags.documents_tags import panel_context
 from meetings.access import access_meeting
-from meetings.models import MeetingStatus
 
 
 def _error(message: str, *, status: int = 400, code: str = "", **extra: Any) -> JsonResponse:
@@ -361,23 +360,6 @@ def delete(request: AuthedRequest, document_id: int) -> HttpResponse:
 
 
 # --- approval (Điều 6.1c) ---------------------------------------------------------------------
-
-
-def approval_queue(user: Any) -> list[Document]:
-    """Documents waiting for this user's decision, oldest meeting first."""
-    candidates = (
-        Q(meeting__is_ppc_meeting=False, meeting__document_approver=user)
-        | Q(meeting__is_ppc_meeting=False, meeting__document_approver__isnull=True, meeting__chair=user)
-        | Q(meeting__is_ppc_meeting=True, meeting__invitations__user=user)
-    )
-    documents = (
-        Document.objects.filter(candidates, status=ApprovalStatus.PENDING, is_deleted=False)
-        .exclude(meeting__status__in=[MeetingStatus.REJECTED, MeetingStatus.CANCELLED])
-        .select_related("meeting__unit", "meeting__chair", "agenda_item", "current_version__uploaded_by", "created_by")
-        .distinct()
-        .order_by("meeting__start", "meeting_id", "agenda_item__order", "created_at")
-    )
-    return [d for d in documents if can(user, Perm.APPROVE_DOCUMENT, d)]
 
 
 @login_required

@@ -460,3 +460,16 @@ def test_meeting_page_queries_do_not_grow_with_documents_for_managers(
     assert queries(organiser) == one["organiser"]
     # Each document costs an attendee at most one query (who may open it: documents.permissions).
     assert queries(attendee) <= one["attendee"] + 5
+
+
+def test_menu_offers_documents_to_approve_to_leaders_and_to_a_waiting_approver_only(
+    client, meeting, organiser, leader, attendee, add
+) -> None:
+    link = f'href="{reverse("documents:approvals")}"'.encode()
+    client.force_login(leader)
+    assert link in client.get(reverse("home")).content
+    client.force_login(attendee)
+    assert link not in client.get(reverse("home")).content
+    type(meeting).objects.filter(pk=meeting.pk).update(document_approver=attendee)
+    add(organiser, meeting, title="Báo cáo chờ duyệt")
+    assert link in client.get(reverse("home")).content
