@@ -48,6 +48,15 @@ class Perm(TextChoices):
     VIEW_DOCUMENT = "document.view"
     APPROVE_DOCUMENT = "document.approve"
     DOWNLOAD_DOCUMENT = "document.download"
+    # Rules for these live in live/permissions.py (the meeting room, issue 5).
+    RUN_MEETING = "meeting.run"  # chair, organiser, secretary (support staff): start, agenda, check-in, floor, votes
+    ATTEND_MEETING = "meeting.attend"  # an attendee with rights (or their substitute): check in, speak, vote, comment
+    REPORT_INCIDENT = "meeting.report_incident"
+    HANDLE_INCIDENT = "meeting.handle_incident"
+    # Rules for these live in polls/permissions.py.
+    MANAGE_POLL = "poll.manage"
+    VIEW_POLL_RESULTS = "poll.results"
+    CAST_BALLOT = "poll.vote"
 
 
 def _active(user: Any) -> bool:

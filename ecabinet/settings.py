@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "notifications",
     "meetings",
     "documents",
+    "polls",
+    "live",
 ]
 
 MIDDLEWARE = [
@@ -127,11 +129,18 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://")
 CHANNEL_LAYER_CAPACITY = env_int("CHANNEL_LAYER_CAPACITY", 5000, minimum=100)
+# Connections each server process may open to Redis for the channel layer. redis-py's default
+# (100) refuses group changes with "Too many connections" when a thousand screens join at once.
+REDIS_MAX_CONNECTIONS = env_int("REDIS_MAX_CONNECTIONS", 4000, minimum=10)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_LAYER_CAPACITY, "prefix": "ecabinet"},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS}],
+                "capacity": CHANNEL_LAYER_CAPACITY,
+                "prefix": "ecabinet",
+            },
         }
     }
     CACHES = {

@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("meetings.urls")),
     path("documents/", include("documents.urls")),
+    path("live/", include("live.urls")),
 ]
 
 if settings.DEBUG:

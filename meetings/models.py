@@ -50,10 +50,17 @@ class MeetingStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     POSTPONED = "postponed", _("Postponed (new time)")
     CANCELLED = "cancelled", _("Cancelled")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ENDED = "ended", _("Ended")
 
 
 # Statuses in which a meeting holds its room and its people's time.
-BOOKED_STATUSES = (MeetingStatus.SUBMITTED, MeetingStatus.APPROVED, MeetingStatus.POSTPONED)
+BOOKED_STATUSES = (
+    MeetingStatus.SUBMITTED,
+    MeetingStatus.APPROVED,
+    MeetingStatus.POSTPONED,
+    MeetingStatus.IN_PROGRESS,
+)
 SCHEDULED_STATUSES = (MeetingStatus.APPROVED, MeetingStatus.POSTPONED)
 
 

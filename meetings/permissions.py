@@ -12,7 +12,13 @@ from meetings.models import Answer, Invitation, InvitationKind, Meeting, Meeting
 
 EDITABLE_STATUSES = (MeetingStatus.DRAFT, MeetingStatus.RETURNED)
 # Once approved, invitees see the meeting, including when it is later postponed or cancelled.
-PUBLISHED_STATUSES = (MeetingStatus.APPROVED, MeetingStatus.POSTPONED, MeetingStatus.CANCELLED)
+PUBLISHED_STATUSES = (
+    MeetingStatus.APPROVED,
+    MeetingStatus.POSTPONED,
+    MeetingStatus.CANCELLED,
+    MeetingStatus.IN_PROGRESS,
+    MeetingStatus.ENDED,
+)
 
 
 def is_organiser(user: Any, meeting: Meeting) -> bool:

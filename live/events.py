@@ -1,0 +1,72 @@
+"""Events for the screens of a running meeting: numbered, sent after commit, to one group.
+
+`emit()` is called by an action inside its transaction. It takes the meeting's next sequence
+number (an UPDATE of the LiveState row, so concurrent actions on the same meeting are numbered
+in commit order and never share a number) and sends the event to the meeting's channel-layer
+group once the transaction commits; a rolled-back action sends nothing and its number is
+never used. Consumers only deliver (STYLE.md §9): the server decides what each event holds.
+
+Clients keep the last number they applied. An event with the next number is applied; an older
+one is ignored; a gap means something was lost (the in-memory layer drops messages when a
+channel is full): the client asks for a snapshot, which carries the number it is current to.
+
+`broadcast()` sends an unnumbered "ephemeral" message (vote progress, which a later message
+always supersedes) without touching the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.db.models import F
+
+from live.models import LiveState
+
+logger = logging.getLogger(__name__)
+
+
+def group_name(meeting_id: int) -> str:
+    return f"meeting.{meeting_id}"
+
+
+def runners_group_name(meeting_id: int) -> str:
+    """The chair console and secretaries' screens: details only they show (attendance rows)."""
+    return f"meeting.{meeting_id}.runners"
+
+
+def emit(meeting_id: int, kind: str, data: dict[str, Any]) -> int:
+    """Number an event and send it after commit. Caller is inside transaction.atomic."""
+    if not LiveState.objects.filter(pk=meeting_id).update(seq=F("seq") + 1):
+        LiveState.objects.get_or_create(meeting_id=meeting_id)  # a meeting whose room was never opened
+        LiveState.objects.filter(pk=meeting_id).update(seq=F("seq") + 1)
+    seq = LiveState.objects.filter(pk=meeting_id).values_list("seq", flat=True).get()
+    message = {"type": "live.event", "event": {"seq": seq, "kind": kind, "data": data}}
+    transaction.on_commit(lambda: _send(meeting_id, message))
+    return seq
+
+
+def broadcast(meeting_id: int, kind: str, data: dict[str, Any]) -> None:
+    """An unnumbered message to every screen of the meeting, sent now (no transaction involved)."""
+    _send(meeting_id, {"type": "live.event", "event": {"seq": None, "kind": kind, "data": data}})
+
+
+def _send(meeting_id: int, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group_name(meeting_id), message)
+    except Exception:  # the change is committed; screens catch up from a snapshot
+        logger.exception("could not send a live event for meeting %s", meeting_id)
+
+
+async def abroadcast(meeting_id: int, kind: str, data: dict[str, Any], *, runners_only: bool = False) -> None:
+    """`broadcast` from async code (the consumer's ballot and check-in writers)."""
+    layer = get_channel_layer()
+    if layer is not None:
+        group = runners_group_name(meeting_id) if runners_only else group_name(meeting_id)
+        await layer.group_send(group, {"type": "live.event", "event": {"seq": None, "kind": kind, "data": data}})

@@ -1,0 +1,147 @@
+"""Check-in (Điều 3.1c): who may check in, the window, the room code, the secretary's marks,
+substitutes, quorum, and attendance frozen at the end."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from live import actions, rules
+from live.models import Attendance, AttendanceStatus, LiveState, QuorumRule
+from live.queries import attendance_counts
+from meetings import actions as meeting_actions
+from meetings.models import Answer, Invitation, MeetingStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_invitee_checks_in_once_and_a_second_tap_changes_nothing(meeting, attendee) -> None:
+    first = actions.do_check_in(attendee, meeting)
+    again = actions.do_check_in(attendee, meeting)
+    assert first.pk == again.pk and first.status == AttendanceStatus.PRESENT
+    assert Attendance.objects.filter(meeting=meeting).count() == 1
+    assert AuditEntry.objects.filter(action="meeting.checked_in").count() == 1
+
+
+def test_outsider_and_secretary_cannot_check_in_as_attendees(meeting, outsider, secretary) -> None:
+    for user in (outsider, secretary):
+        with pytest.raises(PermissionDenied):
+            actions.do_check_in(user, meeting)
+    assert not Attendance.objects.exists()
+
+
+def test_check_in_outside_the_window_is_refused_with_the_window(meeting, attendee) -> None:
+    early = meeting.start - timedelta(minutes=61)
+    with pytest.raises(ValidationError, match="Điểm danh được mở từ"):
+        actions.do_check_in(attendee, meeting, now=early)
+    late = meeting.start + timedelta(minutes=121)
+    with pytest.raises(ValidationError):
+        actions.do_check_in(attendee, meeting, now=late)
+    assert not Attendance.objects.exists()
+
+
+def test_checking_in_fifteen_minutes_after_the_start_is_late(meeting, attendee, colleague) -> None:
+    on_time = actions.do_check_in(attendee, meeting, now=meeting.start + timedelta(minutes=15))
+    late = actions.do_check_in(colleague, meeting, now=meeting.start + timedelta(minutes=16))
+    assert (on_time.status, late.status) == (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+
+
+def test_room_code_works_for_the_current_and_previous_minute_only(meeting, attendee, colleague) -> None:
+    live = actions.live_state(meeting)
+    now = timezone.now()
+    with pytest.raises(ValidationError, match="hết hạn"):
+        actions.do_check_in(attendee, meeting, code=rules.qr_code(live, now, offset=-2), now=now)
+    attendance = actions.do_check_in(attendee, meeting, code=rules.qr_code(live, now, offset=-1), now=now)
+    assert attendance.method == "qr"
+    with pytest.raises(ValidationError):
+        actions.do_check_in(colleague, meeting, code="not-a-code", now=now)
+
+
+def test_substitute_checks_in_instead_of_the_original(meeting, organiser, attendee, province) -> None:
+    from conftest import make_user
+
+    substitute = make_user("snv.thaythe", province["snv"], full_name="Cao Văn Tùng")
+    invitation = Invitation.objects.get(meeting=meeting, user=attendee)
+    meeting_actions.do_answer_invitation(organiser, invitation, answer=Answer.DELEGATED, substitute=substitute)
+    with pytest.raises(PermissionDenied):
+        actions.do_check_in(attendee, meeting)
+    attendance = actions.do_check_in(substitute, meeting)
+    assert attendance.user == substitute
+    counts = attendance_counts(meeting, actions.live_state(meeting))
+    assert counts["substitutes"] == 1 and counts["invited"] == 2 and counts["present"] == 1
+
+
+@pytest.mark.parametrize(
+    ("rule", "invited", "present", "reached"),
+    [
+        (QuorumRule.HALF, 4, 2, False),
+        (QuorumRule.HALF, 4, 3, True),
+        (QuorumRule.HALF, 5, 3, True),
+        (QuorumRule.TWO_THIRDS, 3, 2, True),
+        (QuorumRule.TWO_THIRDS, 4, 2, False),
+        (QuorumRule.TWO_THIRDS, 4, 3, True),
+        (QuorumRule.NONE, 10, 0, True),
+    ],
+)
+def test_quorum_edges(rule, invited, present, reached) -> None:
+    assert rules.quorum(rule, invited, present).reached is reached
+
+
+def test_secretary_marks_anyone_and_counts_follow(meeting, secretary, attendee, colleague) -> None:
+    inv = Invitation.objects.get(meeting=meeting, user=colleague)
+    actions.do_check_in(attendee, meeting)
+    actions.do_mark_attendance(secretary, meeting, inv, status=AttendanceStatus.EXCUSED)
+    counts = attendance_counts(meeting, actions.live_state(meeting))
+    assert counts["present"] == 1 and counts["excused"] == 1 and counts["quorum_reached"] is False
+    actions.do_mark_attendance(secretary, meeting, inv, status=AttendanceStatus.PRESENT)
+    assert attendance_counts(meeting, actions.live_state(meeting))["quorum_reached"] is True
+
+
+def test_attendee_cannot_mark_others(meeting, attendee, colleague) -> None:
+    inv = Invitation.objects.get(meeting=meeting, user=colleague)
+    with pytest.raises(PermissionDenied):
+        actions.do_mark_attendance(attendee, meeting, inv, status=AttendanceStatus.PRESENT)
+
+
+def test_bad_status_is_refused_and_changes_nothing(meeting, secretary, colleague) -> None:
+    inv = Invitation.objects.get(meeting=meeting, user=colleague)
+    with pytest.raises(ValidationError):
+        actions.do_mark_attendance(secretary, meeting, inv, status="asleep")
+    assert not Attendance.objects.exists()
+
+
+def test_ending_freezes_attendance_and_records_the_missing_as_absent(meeting, leader, attendee, colleague) -> None:
+    actions.do_start_meeting(leader, meeting)
+    actions.do_check_in(attendee, meeting)
+    actions.do_end_meeting(leader, meeting)
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.ENDED
+    rows = {a.user_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    assert rows[colleague.pk].status == AttendanceStatus.ABSENT
+    assert all(a.frozen for a in rows.values())
+    with pytest.raises((ValidationError, PermissionDenied)):
+        actions.do_check_in(colleague, meeting)
+
+
+def test_start_and_end_follow_the_states(meeting, leader, attendee) -> None:
+    with pytest.raises(PermissionDenied):
+        actions.do_start_meeting(attendee, meeting)
+    with pytest.raises(ValidationError):
+        actions.do_end_meeting(leader, meeting)
+    actions.do_start_meeting(leader, meeting)
+    with pytest.raises(ValidationError):
+        actions.do_start_meeting(leader, meeting)
+    live = LiveState.objects.get(pk=meeting.pk)
+    assert live.started_at is not None and live.current_item is not None
+
+
+def test_every_event_takes_the_next_number(meeting, leader, attendee, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        actions.do_start_meeting(leader, meeting)
+        actions.do_check_in(attendee, meeting)
+    assert LiveState.objects.get(pk=meeting.pk).seq == 2
+    assert len(callbacks) >= 2

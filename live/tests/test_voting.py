@@ -1,0 +1,162 @@
+"""In-meeting votes (Điều 5.5): the chair creates, opens and closes; only checked-in attendees
+vote (a substitute instead of the person replaced); one ballot per voter over HTTP and the
+websocket; results reach every screen when closed; ending the meeting closes open votes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from live import actions, voting
+from live.tests.test_consumers import _close_connections, connected  # noqa: F401 - fixture
+from meetings import actions as meeting_actions
+from meetings.models import Answer, Invitation
+from polls.models import Participation, Poll, PollState
+
+pytestmark = pytest.mark.django_db
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def vote_choices(poll: Poll, option_index: int = 0) -> dict[int, int]:
+    question = poll.questions.get()
+    return {question.pk: list(question.options.order_by("order"))[option_index].pk}
+
+
+@pytest.fixture
+def open_vote(started, leader, attendee):  # type: ignore[no-untyped-def]
+    actions.do_check_in(attendee, started)
+    return voting.do_create_vote(leader, started, question="Thông qua nghị quyết?", open_now=True)
+
+
+def test_only_runners_create_votes_and_only_while_in_progress(meeting, leader, attendee) -> None:
+    with pytest.raises(ValidationError):
+        voting.do_create_vote(leader, meeting, question="Sớm quá?")
+    actions.do_start_meeting(leader, meeting)
+    with pytest.raises(PermissionDenied):
+        voting.do_create_vote(attendee, meeting, question="Tôi tạo được không?")
+    poll = voting.do_create_vote(leader, meeting, question="Thông qua?")
+    assert [o.label for o in poll.questions.get().options.order_by("order")] == [
+        "Tán thành",
+        "Không tán thành",
+        "Không biểu quyết",
+    ]
+
+
+def test_an_attendee_who_has_not_checked_in_cannot_vote(open_vote, colleague) -> None:
+    with pytest.raises(PermissionDenied):
+        voting.do_vote(colleague, open_vote, vote_choices(open_vote))
+    assert not Participation.objects.exists()
+
+
+def test_a_substitute_votes_instead_of_the_person_replaced(meeting, organiser, leader, attendee, province) -> None:
+    from conftest import make_user
+
+    substitute = make_user("snv.thaythe2", province["snv"], full_name="Cao Thị Thế")
+    invitation = Invitation.objects.get(meeting=meeting, user=attendee)
+    meeting_actions.do_answer_invitation(organiser, invitation, answer=Answer.DELEGATED, substitute=substitute)
+    actions.do_start_meeting(leader, meeting)
+    actions.do_check_in(substitute, meeting)
+    poll = voting.do_create_vote(leader, meeting, question="Thông qua?", open_now=True)
+    with pytest.raises(PermissionDenied):
+        voting.do_vote(attendee, poll, vote_choices(poll))
+    voting.do_vote(substitute, poll, vote_choices(poll))
+    assert list(Participation.objects.values_list("voter_id", flat=True)) == [substitute.pk]
+
+
+def test_vote_endpoint_records_once_and_refuses_the_second(client, open_vote, attendee) -> None:
+    client.force_login(attendee)
+    url = reverse("live:poll_vote", args=[open_vote.meeting_id, open_vote.pk])
+    question = open_vote.questions.get()
+    option = question.options.order_by("order").first()
+    assert client.post(url, {f"option_{question.pk}": option.pk}, **JSON).json() == {"ok": True, "poll": open_vote.pk}
+    second = client.post(url, {f"option_{question.pk}": option.pk}, **JSON)
+    assert second.status_code == 400 and "đã biểu quyết" in second.json()["error"]
+    assert Participation.objects.count() == 1
+
+
+def test_vote_endpoints_are_404_for_outsiders_and_403_for_attendees(client, open_vote, outsider, attendee) -> None:
+    meeting_id = open_vote.meeting_id
+    client.force_login(outsider)
+    for name, args in (
+        ("poll_create", [meeting_id]),
+        ("poll_open", [meeting_id, open_vote.pk]),
+        ("poll_close", [meeting_id, open_vote.pk]),
+        ("poll_vote", [meeting_id, open_vote.pk]),
+    ):
+        assert client.post(reverse(f"live:{name}", args=args)).status_code == 404
+    client.force_login(attendee)
+    assert client.post(reverse("live:poll_create", args=[meeting_id]), {"question": "X"}).status_code == 403
+    assert client.post(reverse("live:poll_close", args=[meeting_id, open_vote.pk])).status_code == 403
+    assert Poll.objects.get(pk=open_vote.pk).state == PollState.OPEN
+
+
+def test_a_vote_of_another_meeting_is_404(client, open_vote, leader, organiser, attendee) -> None:
+    from meetings.tests.conftest import approved
+
+    other = approved(organiser, leader, [attendee])
+    client.force_login(leader)
+    assert client.post(reverse("live:poll_close", args=[other.pk, open_vote.pk])).status_code == 404
+
+
+def test_bad_create_input_is_refused_and_creates_nothing(client, started, leader) -> None:
+    client.force_login(leader)
+    url = reverse("live:poll_create", args=[started.pk])
+    for fields in ({"question": ""}, {"question": "Q", "options": "Chỉ một"}, {"question": "Q", "options": "A\na"}):
+        response = client.post(url, fields, **JSON)
+        assert response.status_code == 400 and response.json()["error"]
+    assert not Poll.objects.exists()
+
+
+def test_closing_publishes_results_and_ending_the_meeting_closes_open_votes(open_vote, leader, attendee) -> None:
+    voting.do_vote(attendee, open_vote, vote_choices(open_vote, 1))
+    closed = voting.do_close_vote(leader, open_vote)
+    data = voting.poll_data(closed)
+    assert data["state"] == "closed" and {r["label"]: r["count"] for r in data["results"]}["Không tán thành"] == 1
+    assert data["questions_results"][0]["named"][0]["voter_id"] == attendee.pk
+    another = voting.do_create_vote(leader, open_vote.meeting, question="Còn mở?", open_now=True)
+    actions.do_end_meeting(leader, open_vote.meeting)
+    assert Poll.objects.get(pk=another.pk).state == PollState.CLOSED
+
+
+def test_secret_vote_results_name_nobody(started, leader, attendee) -> None:
+    actions.do_check_in(attendee, started)
+    poll = voting.do_create_vote(leader, started, question="Bỏ phiếu kín?", secret=True, open_now=True)
+    voting.do_vote(attendee, poll, vote_choices(poll))
+    data = voting.poll_data(voting.do_close_vote(leader, poll))
+    assert data["questions_results"][0]["named"] == []
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_ballot_over_the_socket_is_acknowledged_once(open_vote, attendee, _close_connections) -> None:  # noqa: F811
+    communicator, data = await connected(attendee, f"/ws/meetings/{open_vote.meeting_id}/")
+    assert [p["id"] for p in data["polls"]] == [open_vote.pk] and data["my_votes"] == []
+    choices = {str(k): v for k, v in (await database_sync_to_async(vote_choices)(open_vote)).items()}
+    await communicator.send_json_to({"type": "vote", "poll": open_vote.pk, "choices": choices, "ref": "v1"})
+    answers: list[dict[str, Any]] = []
+    while len(answers) < 1:
+        message = await communicator.receive_json_from(timeout=5)
+        if message["type"] in ("ok", "error"):
+            answers.append(message)
+    assert answers[0] == {"type": "ok", "ref": "v1", "data": {"status": "accepted", "poll": open_vote.pk}}
+    await communicator.send_json_to({"type": "vote", "poll": open_vote.pk, "choices": choices, "ref": "v2"})
+    while True:
+        message = await communicator.receive_json_from(timeout=5)
+        if message["type"] in ("ok", "error"):
+            break
+    assert message["type"] == "error" and message["data"]["status"] == "duplicate"
+    assert await database_sync_to_async(Participation.objects.filter(poll=open_vote).count)() == 1
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_malformed_ballot_over_the_socket_is_an_error(open_vote, attendee, _close_connections) -> None:  # noqa: F811
+    communicator, _data = await connected(attendee, f"/ws/meetings/{open_vote.meeting_id}/")
+    await communicator.send_json_to({"type": "vote", "poll": "x", "choices": [], "ref": 1})
+    message = await communicator.receive_json_from(timeout=5)
+    assert message["type"] == "error" and message["ref"] == 1
+    assert not await database_sync_to_async(Participation.objects.exists)()
+    await communicator.disconnect()

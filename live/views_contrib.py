@@ -1,0 +1,116 @@
+"""Comments (with the compiled page and XLSX export) and incidents (report, handle, list)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import Perm
+from core.http import AuthedRequest
+from documents.models import Document
+from live import contributions
+from live.access import access_live
+from live.models import Incident, IncidentKind, IncidentStatus
+from live.views import _agenda_item, _answer, _whole_number
+from meetings.models import Meeting
+
+
+def _room(meeting: Meeting) -> str:
+    return reverse("live:room", args=[meeting.pk])
+
+
+@login_required
+@require_POST
+def add_comment(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting, _live = access_live(request.user, meeting_id)
+
+    def write() -> None:
+        item = _agenda_item(meeting, request.POST["item"]) if request.POST.get("item") else None
+        document = None
+        if request.POST.get("document"):
+            document_id = _whole_number(request.POST["document"], _("Choose a document of this meeting."))
+            document = Document.objects.filter(pk=document_id, meeting=meeting, is_deleted=False).first()
+            if document is None:
+                raise ValidationError(_("Choose a document of this meeting."))
+        contributions.do_add_comment(
+            request.user, meeting, text=request.POST.get("text", ""), agenda_item=item, document=document
+        )
+
+    return _answer(request, write, success=_("Your comment was sent."), back=_room(meeting))
+
+
+@login_required
+@require_GET
+def comments(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    return render(
+        request, "live/contrib/comments.html", {"meeting": meeting, "groups": contributions.compiled_comments(meeting)}
+    )
+
+
+@login_required
+@require_GET
+def comments_xlsx(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    response = HttpResponse(
+        contributions.comments_xlsx(meeting),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="y-kien-cuoc-hop-{meeting.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def report_incident(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting, _live = access_live(request.user, meeting_id, perm=Perm.REPORT_INCIDENT)
+    return _answer(
+        request,
+        lambda: contributions.do_report_incident(
+            request.user, meeting, kind=request.POST.get("kind", ""), description=request.POST.get("description", "")
+        ),
+        success=_("The problem was reported to the organisers."),
+        back=_room(meeting),
+    )
+
+
+@login_required
+@require_GET
+def incidents(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting, _live = access_live(request.user, meeting_id, perm=Perm.HANDLE_INCIDENT)
+    rows = Incident.objects.filter(meeting=meeting).select_related("reporter", "handled_by").order_by("-created_at")
+    return render(
+        request,
+        "live/contrib/incidents.html",
+        {
+            "meeting": meeting,
+            "incidents": rows,
+            "statuses": IncidentStatus.choices,
+            "notes": contributions.incident_notes(meeting),
+        },
+    )
+
+
+@login_required
+@require_POST
+def update_incident(request: AuthedRequest, meeting_id: int, incident_id: int) -> HttpResponse:
+    meeting, _live = access_live(request.user, meeting_id, perm=Perm.HANDLE_INCIDENT)
+    incident = Incident.objects.select_related("meeting__unit").filter(pk=incident_id, meeting=meeting).first()
+    if incident is None:
+        raise Http404
+    return _answer(
+        request,
+        lambda: contributions.do_update_incident(
+            request.user, incident, status=request.POST.get("status", ""), resolution=request.POST.get("resolution", "")
+        ),
+        success=_("The problem was updated."),
+        back=reverse("live:incidents", args=[meeting.pk]),
+    )
+
+
+INCIDENT_KINDS = IncidentKind.choices

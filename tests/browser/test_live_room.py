@@ -1,0 +1,203 @@
+"""Điều 3.1c and 5.5 in real browsers: the chair's console on a desktop, two attendees on
+phones, and the room's projector, all at once.
+
+The attendees check in from their phones and the chair's console counts them without a
+reload; the chair starts the meeting and moves to the second agenda item; the attendees'
+screens and the projector follow.
+
+The screens are live through websockets, which pytest-django's WSGI live server does not
+serve: this module runs the project's ASGI application (HTTP, static files and websockets)
+in uvicorn, in a thread of the test process, so it uses the test database and the in-memory
+channel layer like the rest of the test. The connection badge of each screen is checked to be
+"live", so the test exercises the socket, not the snapshot.json polling fallback.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from accounts.models import User
+from conftest import TEST_PASSWORD
+from live import actions
+from meetings.models import Meeting, MeetingStatus
+from meetings.tests.conftest import approved
+from polls.models import Participation
+from tests.browser.conftest import ACTION_TIMEOUT_MS, DEVICES, UI, _save_artifacts
+
+pytestmark = pytest.mark.browser
+
+LIVE_TIMEOUT_MS = 8_000  # an event reaches the other screens well within this
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None, _allow_async_unsafe: None) -> Iterator[str]:
+    """The ASGI application (with static files) served by uvicorn on a free port."""
+    import uvicorn
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    from ecabinet.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        ASGIStaticFilesHandler(application), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn-live-room", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def screens(browser: Browser, asgi_server: str, request: pytest.FixtureRequest) -> Iterator[dict[str, UI]]:
+    """One browser context per person (and one for the projector), saved as artifacts on failure."""
+    contexts: list[BrowserContext] = []
+    uis: dict[str, UI] = {}
+
+    def open_screen(name: str, device: str) -> UI:
+        ctx = browser.new_context(
+            base_url=asgi_server, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **DEVICES[device]
+        )
+        ctx.set_default_timeout(ACTION_TIMEOUT_MS)
+        ctx.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
+        contexts.append(ctx)
+        uis[name] = UI(ctx.new_page(), device, asgi_server)
+        return uis[name]
+
+    uis_factory: Any = open_screen
+    yield uis_factory
+    report = getattr(request.node, "rep_call", None)
+    failed = report is None or report.failed
+    for name, ui in uis.items():
+        if failed and not ui.page.is_closed():
+            _save_artifacts(ui.page, f"{request.node.name}-{name}")
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.rep_call = report  # type: ignore[attr-defined]
+    return report
+
+
+@pytest.fixture
+def meeting(organiser: User, leader: User, attendee: User, colleague: User) -> Meeting:
+    """Approved, starting in just under an hour: check-in is open."""
+    return approved(organiser, leader, [attendee, colleague], start_in=timedelta(minutes=59))
+
+
+def expect_live(page: Page) -> None:
+    expect(page.get_by_test_id("live-connection")).to_have_attribute("data-state", "live", timeout=LIVE_TIMEOUT_MS)
+
+
+def mark_page(page: Page) -> None:
+    """A flag that a reload would wipe out: the screens must change without one."""
+    page.evaluate("window.__notReloaded = true")
+
+
+def assert_not_reloaded(page: Page) -> None:
+    assert page.evaluate("window.__notReloaded === true")
+
+
+def test_attendees_check_in_and_every_screen_follows_the_chair(
+    screens: Any, meeting: Meeting, leader: User, attendee: User, colleague: User
+) -> None:
+    room_url = f"/live/{meeting.pk}/"
+    console_url = f"/live/{meeting.pk}/console/"
+    display_url = f"/live/display/{actions.live_state(meeting).display_token}/"
+    second = meeting.agenda_items.get(order=2)
+
+    # The chair opens the console on a desktop; the projector shows the room screen.
+    chair = screens("chair", "desktop")
+    chair.sign_in(leader.username, TEST_PASSWORD)
+    chair.page.goto(console_url)
+    expect_live(chair.page)
+    mark_page(chair.page)
+    expect(chair.page.get_by_test_id("count-present")).to_have_text("0")
+
+    projector = screens("projector", "desktop")
+    projector.page.goto(display_url)
+    expect_live(projector.page)
+    expect(projector.page.get_by_test_id("display-qr").locator("svg")).to_be_visible()
+
+    # Two attendees on their phones check in.
+    phones = []
+    for user in (attendee, colleague):
+        phone = screens(user.username, "phone")
+        phone.sign_in(user.username, TEST_PASSWORD)
+        phone.page.goto(room_url)
+        expect_live(phone.page)
+        mark_page(phone.page)
+        phones.append(phone)
+
+    for done, phone in enumerate(phones, start=1):
+        button = phone.page.get_by_test_id("checkin-button")
+        expect(button).to_be_in_viewport()
+        phone.press(button)
+        expect(phone.page.get_by_test_id("my-attendance")).to_have_attribute("data-status", "present")
+        expect(button).to_be_hidden()
+        # The chair's console counts them without a reload; so does the projector.
+        expect(chair.page.get_by_test_id("count-present")).to_have_text(str(done), timeout=LIVE_TIMEOUT_MS)
+        expect(projector.page.get_by_test_id("count-present")).to_have_text(str(done), timeout=LIVE_TIMEOUT_MS)
+    expect(chair.page.get_by_test_id("quorum")).to_have_attribute("data-reached", "1")
+    expect(chair.page.locator('[data-live-attendance-row][data-status="present"]')).to_have_count(2)
+
+    # The chair starts the meeting and moves to the second item.
+    chair.press(chair.page.get_by_test_id("start-meeting"))
+    for ui in (chair, projector, *phones):
+        expect(ui.page.get_by_test_id("live-status")).to_have_attribute(
+            "data-status", MeetingStatus.IN_PROGRESS.value, timeout=LIVE_TIMEOUT_MS
+        )
+    move = chair.page.get_by_test_id("move-to-item-2")
+    expect(move).to_be_visible()
+    chair.press(move)
+    expected = f"2. {second.title}"
+    for ui in (chair, projector, *phones):
+        expect(ui.page.get_by_test_id("current-item")).to_have_text(expected, timeout=LIVE_TIMEOUT_MS)
+    expect(projector.page.get_by_test_id("count-present")).to_have_text("2")
+
+    # The chair holds a vote on the spot; both attendees vote from their phones; the chair sees
+    # the progress live, closes it, and the result appears on every screen and the projector.
+    create = chair.page.get_by_test_id("vote-create")
+    create.locator("textarea[name=question]").fill("Thông qua chương trình kỳ họp?")
+    chair.press(create.get_by_test_id("vote-create-submit"))
+    for index, phone in enumerate(phones):
+        option = phone.page.get_by_test_id("vote-option").nth(index)  # one in favour, one against
+        expect(option).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+        phone.press(option)
+        expect(phone.page.get_by_test_id("vote-recorded")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    expect(chair.page.get_by_test_id("vote-progress")).to_contain_text("2/2", timeout=LIVE_TIMEOUT_MS)
+    chair.press(chair.page.get_by_test_id("vote-close"))
+    for ui in (chair, projector, *phones):
+        results = ui.page.get_by_test_id("vote-results")
+        expect(results).to_contain_text("Tán thành", timeout=LIVE_TIMEOUT_MS)
+        expect(results).to_contain_text("Không tán thành")
+    assert Participation.objects.filter(poll__meeting=meeting).count() == 2
+
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.IN_PROGRESS
+    assert actions.live_state(meeting).current_item_id == second.pk
+    for ui in (chair, *phones):
+        assert_not_reloaded(ui.page)
+    for ui in (chair, projector, *phones):
+        expect(ui.page.get_by_test_id("live-alert")).to_be_hidden()
+        ui.assert_no_page_problems()
