@@ -17,6 +17,18 @@ def _fast_argon2(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["accounts.hashers.TestArgon2PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():  # type: ignore[no-untyped-def]
+    """A new channel layer object for every test. Each async test runs its own event loop, and a
+    Redis layer keeps locks and connection pools bound to the loop that first used them: a layer
+    left over from an earlier test fails with "bound to a different event loop"."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 @pytest.fixture
 def province(db):  # type: ignore[no-untyped-def]
     root = actions.do_create_unit(None, code="UBND37", name="Ủy ban nhân dân tỉnh Ninh Bình", kind=UnitKind.PROVINCE)

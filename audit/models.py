@@ -8,15 +8,15 @@ appended, which serialises writers on PostgreSQL (SQLite serialises IMMEDIATE tr
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-GENESIS_HASH = "0" * 64
+from audit.chain import GENESIS_HASH, link_hash
+
+__all__ = ["GENESIS_HASH", "AuditChainHead", "AuditEntry"]
 
 
 class AuditEntry(models.Model):
@@ -82,8 +82,7 @@ class AuditEntry(models.Model):
         }
 
     def compute_hash(self) -> str:
-        payload = json.dumps(self.content(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(f"{self.prev_hash}|{payload}".encode()).hexdigest()
+        return link_hash(self.prev_hash, self.content())
 
 
 class AuditChainHead(models.Model):

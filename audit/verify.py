@@ -1,32 +1,17 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from audit.chain import ChainProblem, walk
+from audit.models import AuditChainHead, AuditEntry
 
-from audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
-
-
-@dataclass(frozen=True)
-class ChainProblem:
-    seq: int
-    reason: str
+__all__ = ["ChainProblem", "verify_chain"]
 
 
 def verify_chain(batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
     """Walk the chain in order; return (entries checked, first problem or None)."""
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
-    checked = 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
-        if entry.seq != expected_seq:
-            return checked, ChainProblem(expected_seq, f"entry #{expected_seq} is missing (next is #{entry.seq})")
-        if entry.prev_hash != expected_prev:
-            return checked, ChainProblem(entry.seq, "previous-hash link does not match the entry before it")
-        if entry.compute_hash() != entry.hash:
-            return checked, ChainProblem(entry.seq, "content was changed after it was written")
-        expected_prev = entry.hash
-        expected_seq += 1
-        checked += 1
+    result = walk(AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size))
+    if result.problem is not None:
+        return result.checked, result.problem
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != expected_prev):
-        return checked, ChainProblem(head.last_seq, f"entries after #{expected_seq - 1} were deleted")
-    return checked, None
+    if head is not None and (head.last_seq != result.last_seq or head.last_hash != result.last_hash):
+        return result.checked, ChainProblem(head.last_seq, f"entries after #{result.last_seq} were deleted")
+    return result.checked, None

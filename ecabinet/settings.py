@@ -97,16 +97,19 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 SQLITE_PATH = env_str("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3"))
+# Reusing connections matters for the websockets: every `database_sync_to_async` call would
+# otherwise open (and, on SQLite, re-run the PRAGMAs of) a new connection (docs/live.md).
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
 if DATABASE_URL:
     try:
-        _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
+        _db = dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
     if _db["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...) or SQLite (sqlite:///...).")
     _db["CONN_HEALTH_CHECKS"] = True
 else:
-    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": SQLITE_PATH}
+    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": SQLITE_PATH, "CONN_MAX_AGE": DB_CONN_MAX_AGE}
     Path(SQLITE_PATH).parent.mkdir(parents=True, exist_ok=True)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers (worker + web) need IMMEDIATE transactions and a busy timeout;
@@ -132,12 +135,23 @@ CHANNEL_LAYER_CAPACITY = env_int("CHANNEL_LAYER_CAPACITY", 5000, minimum=100)
 # Connections each server process may open to Redis for the channel layer. redis-py's default
 # (100) refuses group changes with "Too many connections" when a thousand screens join at once.
 REDIS_MAX_CONNECTIONS = env_int("REDIS_MAX_CONNECTIONS", 4000, minimum=10)
+REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 10, minimum=8)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": REDIS_MAX_CONNECTIONS,
+                        # redis-py 8 reads with a 5 s timeout by default, exactly as long as the
+                        # layer's blocking pop (brpop_timeout 5 s) waits on an idle channel: a
+                        # quiet moment then kills a consumer with "Timeout reading from ...".
+                        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                        "socket_connect_timeout": 5,
+                    }
+                ],
                 "capacity": CHANNEL_LAYER_CAPACITY,
                 "prefix": "ecabinet",
             },

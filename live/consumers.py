@@ -159,7 +159,7 @@ class MeetingConsumer(FastDispatchMixin, AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "ok", "ref": ref, "data": result})
 
     async def live_event(self, message: dict[str, Any]) -> None:
-        await self.send_json({"type": "event", **message["event"]})
+        await self.send(text_data=message["text"])
 
 
 class CheckinWriter:
@@ -292,4 +292,4 @@ class DisplayConsumer(FastDispatchMixin, AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "error": _("The room display only shows the meeting.")})
 
     async def live_event(self, message: dict[str, Any]) -> None:
-        await self.send_json({"type": "event", **message["event"]})
+        await self.send(text_data=message["text"])

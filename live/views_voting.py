@@ -15,9 +15,9 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import Perm
+from accounts.permissions import Perm, can
 from core.http import AuthedRequest
 from live import voting
 from live.access import access_live
@@ -117,3 +117,14 @@ def vote(request: AuthedRequest, meeting_id: int, poll_id: int) -> HttpResponse:
             request, meeting, ok=None, error=_("Only attendees who have checked in may vote."), success="", back=back
         )
     return _respond(request, meeting, ok={"poll": poll.pk}, error="", success=_("Your vote was recorded."), back=back)
+
+
+@login_required
+@require_GET
+def named(request: AuthedRequest, meeting_id: int, poll_id: int) -> HttpResponse:
+    """JSON: who chose what in a closed named vote; fetched when someone opens the list."""
+    meeting, _live = access_live(request.user, meeting_id)
+    poll = _poll(meeting, poll_id)
+    if not can(request.user, Perm.VIEW_POLL_RESULTS, poll):
+        raise PermissionDenied
+    return JsonResponse({"poll": poll.pk, "questions": voting.named_choices(poll)})

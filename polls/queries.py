@@ -35,7 +35,9 @@ class PollResult:
     questions: list[QuestionResult]
 
 
-def tally(poll: Poll) -> PollResult:
+def tally(poll: Poll, *, named: bool = True) -> PollResult:
+    """Counts per option, the "other" opinions and, for a named poll when `named`, who chose what
+    (the screens of a meeting only need the counts: `named=False` skips a row per voter)."""
     counts = dict(
         Choice.objects.filter(poll=poll).values("option_id").annotate(n=Count("pk")).values_list("option_id", "n")
     )
@@ -63,12 +65,13 @@ def tally(poll: Poll) -> PollResult:
                     "other_text", "participation__voter__full_name"
                 )
             ]
-            result.named = [
-                {"voter": name, "voter_id": voter_id, "option": label}
-                for name, voter_id, label in Choice.objects.filter(question=question)
-                .order_by("participation__voter__full_name")
-                .values_list("participation__voter__full_name", "participation__voter_id", "option__label")
-            ]
+            if named:
+                result.named = [
+                    {"voter": name, "voter_id": voter_id, "option": label}
+                    for name, voter_id, label in Choice.objects.filter(question=question)
+                    .order_by("participation__voter__full_name")
+                    .values_list("participation__voter__full_name", "participation__voter_id", "option__label")
+                ]
         questions.append(result)
     return PollResult(poll.pk, Participation.objects.filter(poll=poll).count(), questions)
 

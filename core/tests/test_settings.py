@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -100,3 +101,26 @@ def test_expired_form_gets_a_page_that_says_what_to_do(db) -> None:
     response = client.post("/auth/login/", {"login": "x", "password": "y"})
     assert response.status_code == 403
     assert "core/csrf_failure.html" in [t.name for t in response.templates]
+
+
+def test_redis_reads_outlast_the_channel_layers_blocking_pop_on_an_idle_channel() -> None:
+    """redis-py 8 reads with a 5 s timeout by default, as long as channels_redis's blocking pop:
+    an idle consumer then died with "Timeout reading from ...". Checked on the settings built
+    from a REDIS_URL, in a fresh interpreter."""
+    from channels_redis.core import RedisChannelLayer
+
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.CHANNEL_LAYERS['default']['CONFIG']['hosts'][0]))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "REDIS_SOCKET_TIMEOUT"}}
+    clean.update({"DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/3", "DJANGO_SETTINGS_MODULE": "ecabinet.settings"})
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    host = json.loads(result.stdout.strip().splitlines()[-1])
+    assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout
+    assert host["max_connections"] >= 1000
+    too_short = start({"DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/3", "REDIS_SOCKET_TIMEOUT": "5"})
+    assert too_short.returncode != 0 and "REDIS_SOCKET_TIMEOUT" in too_short.stderr

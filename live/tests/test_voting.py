@@ -116,7 +116,8 @@ def test_closing_publishes_results_and_ending_the_meeting_closes_open_votes(open
     closed = voting.do_close_vote(leader, open_vote)
     data = voting.poll_data(closed)
     assert data["state"] == "closed" and {r["label"]: r["count"] for r in data["results"]}["Không tán thành"] == 1
-    assert data["questions_results"][0]["named"][0]["voter_id"] == attendee.pk
+    assert data["questions_results"][0]["named_count"] == 1 and "named" not in data["questions_results"][0]
+    assert voting.named_choices(closed)[0]["named"][0]["voter_id"] == attendee.pk
     another = voting.do_create_vote(leader, open_vote.meeting, question="Còn mở?", open_now=True)
     actions.do_end_meeting(leader, open_vote.meeting)
     assert Poll.objects.get(pk=another.pk).state == PollState.CLOSED
@@ -126,8 +127,41 @@ def test_secret_vote_results_name_nobody(started, leader, attendee) -> None:
     actions.do_check_in(attendee, started)
     poll = voting.do_create_vote(leader, started, question="Bỏ phiếu kín?", secret=True, open_now=True)
     voting.do_vote(attendee, poll, vote_choices(poll))
-    data = voting.poll_data(voting.do_close_vote(leader, poll))
-    assert data["questions_results"][0]["named"] == []
+    closed = voting.do_close_vote(leader, poll)
+    data = voting.poll_data(closed)
+    assert data["questions_results"][0]["named_count"] == 0
+    assert voting.named_choices(closed) == []
+
+
+def test_the_list_of_who_chose_what_is_served_only_after_closing_and_only_to_people_who_see_the_meeting(
+    client, open_vote, leader, attendee, outsider
+) -> None:
+    voting.do_vote(attendee, open_vote, vote_choices(open_vote, 2))
+    url = reverse("live:poll_named", args=[open_vote.meeting_id, open_vote.pk])
+    client.force_login(leader)
+    assert client.get(url).json() == {"poll": open_vote.pk, "questions": []}  # still open: nothing yet
+    voting.do_close_vote(leader, open_vote)
+    rows = client.get(url).json()["questions"][0]["named"]
+    assert [(r["voter_id"], r["option"]) for r in rows] == [(attendee.pk, "Không biểu quyết")]
+    client.force_login(attendee)
+    assert client.get(url).status_code == 200
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code in (404, 405)
+
+
+def test_the_closed_vote_event_is_encoded_once_and_carries_no_names(open_vote, leader, attendee) -> None:
+    import json
+
+    from live import events
+
+    voting.do_vote(attendee, open_vote, vote_choices(open_vote))
+    data = voting.poll_data(voting.do_close_vote(leader, open_vote))
+    message = events.encode(7, "poll", data)
+    assert set(message) == {"type", "text"} and message["type"] == "live.event"
+    frame = json.loads(message["text"])
+    assert frame["seq"] == 7 and frame["kind"] == "poll" and frame["data"]["state"] == "closed"
+    assert attendee.full_name not in message["text"]
 
 
 @pytest.mark.django_db(transaction=True)

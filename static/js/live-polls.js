@@ -40,12 +40,31 @@
           question.others.forEach((other) => others.append(el("li", "", other.voter ? `${other.voter}: ${other.text}` : other.text)));
           box.append(others);
         }
-        if (question.named && question.named.length && mode === "console") {
+        if (question.named_count && mode !== "display" && container.dataset.namedUrl) {
+          // The list is fetched when opened: it is not part of the event every screen receives.
           const details = el("details", "small");
-          details.append(el("summary", "", gettext("Each delegate's choice")));
+          details.dataset.testid = "named-choices";
+          details.append(el("summary", "", fill(gettext("Each delegate's choice (%(count)s)"), { count: question.named_count })));
           const named = el("ul", "mb-0");
-          question.named.forEach((row) => named.append(el("li", "", `${row.voter}: ${row.option}`)));
           details.append(named);
+          details.addEventListener("toggle", async () => {
+            if (!details.open || details.dataset.loaded) return;
+            details.dataset.loaded = "1";
+            named.replaceChildren(el("li", "text-body-secondary", gettext("Loading…")));
+            try {
+              const response = await fetch(urlFor(container.dataset.namedUrl, poll.id), {
+                credentials: "same-origin",
+                headers: { Accept: "application/json" },
+              });
+              if (!response.ok) throw new Error(String(response.status));
+              const body = await response.json();
+              const entry = (body.questions || []).find((q) => q.question_id === question.question_id);
+              named.replaceChildren(...((entry && entry.named) || []).map((row) => el("li", "", `${row.voter}: ${row.option}`)));
+            } catch (_error) {
+              delete details.dataset.loaded;
+              named.replaceChildren(el("li", "text-danger", gettext("The list could not be loaded. Close it and open it again.")));
+            }
+          });
           box.append(details);
         }
       });
