@@ -57,6 +57,12 @@ class Perm(TextChoices):
     MANAGE_POLL = "poll.manage"
     VIEW_POLL_RESULTS = "poll.results"
     CAST_BALLOT = "poll.vote"
+    # Rules for these live in opinions/permissions.py (opinion collection, Điều 7).
+    CREATE_COLLECTION = "opinion.create"  # obj: the meeting it belongs to, or None
+    VIEW_COLLECTION = "opinion.view"  # content: creators, followers, and voters once released
+    ANSWER_COLLECTION = "opinion.answer"  # a consulted person, or the receiver of a consulted unit
+    # Rules for these live in signing/permissions.py.
+    CONFIRM_CERTIFICATE = "signing.confirm"  # obj: a CertificateBinding; the user's unit administrator
 
 
 def _active(user: Any) -> bool:

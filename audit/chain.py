@@ -15,9 +15,31 @@ from typing import Any, Protocol
 GENESIS_HASH = "0" * 64
 
 
+def canonical(content: Any) -> str:
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def digest(content: Any) -> str:
+    """SHA-256 of a JSON-able value in its canonical form."""
+    return hashlib.sha256(canonical(content).encode()).hexdigest()
+
+
 def link_hash(prev_hash: str, content: dict[str, Any]) -> str:
-    payload = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
+    return hashlib.sha256(f"{prev_hash}|{canonical(content)}".encode()).hexdigest()
+
+
+class AppendOnly:
+    """For the models of a chain: rows are written once, never changed or deleted one by one."""
+
+    _state: Any
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuntimeError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)  # type: ignore[misc]
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(f"{type(self).__name__} rows are append-only.")
 
 
 class Link(Protocol):

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from audit.chain import GENESIS_HASH, link_hash
+from audit.chain import GENESIS_HASH, AppendOnly, link_hash
 
 __all__ = ["GENESIS_HASH", "AuditChainHead", "AuditEntry"]
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly, models.Model):
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
@@ -57,14 +57,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise RuntimeError("Audit entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("Audit entries are append-only.")
 
     def content(self) -> dict[str, Any]:
         return {

@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"label": _("Meetings"), "url": reverse("meetings:list"), "key": "meetings"},
         {"label": _("Weekly schedule"), "url": reverse("meetings:calendar"), "key": "calendar"},
         {"label": _("Documents"), "url": reverse("documents:search"), "key": "documents"},
+        {"label": _("Opinion collection"), "url": reverse("opinions:list"), "key": "opinions"},
     ]
     if can(user, Perm.APPROVE_MEETINGS):
         items.append({"label": _("Approvals"), "url": reverse("meetings:approvals"), "key": "approvals"})
@@ -32,6 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": _("Transfers"), "url": reverse("unitadmin:transfer_list"), "key": "transfers"})
         items.append({"label": _("Units"), "url": reverse("unitadmin:unit_list"), "key": "units"})
         items.append({"label": _("Rooms"), "url": reverse("meetings:rooms"), "key": "rooms"})
+        items.append({"label": _("Certificates"), "url": reverse("signing:pending"), "key": "certificates"})
     if can(user, Perm.VIEW_AUDIT):
         items.append({"label": _("Audit log"), "url": reverse("audit:list"), "key": "audit"})
     return {"nav_items": items}

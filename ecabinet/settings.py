@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "documents",
     "polls",
     "live",
+    "signing",
+    "opinions",
 ]
 
 MIDDLEWARE = [
@@ -330,3 +332,13 @@ DOCUMENT_UPLOAD_STALE_HOURS = env_int("DOCUMENT_UPLOAD_STALE_HOURS", 24, minimum
 # Optional virus scan: the unix socket of clamd (e.g. /run/clamav/clamd.ctl). Empty: no scan.
 CLAMAV_SOCKET = env_str("CLAMAV_SOCKET")
 CLAMAV_TIMEOUT = env_int("CLAMAV_TIMEOUT", 120, minimum=1, maximum=3600)
+
+# --- Digital signatures of ballots (signing/, docs/signing.md) ----------------------------------
+# PEM files of the certification authorities whose certificates may sign ballots (comma-separated
+# paths), e.g. the national root CA and the provider's issuing CA. Empty: every signature is refused.
+SIGNATURE_TRUST_ROOTS = env_list("SIGNATURE_TRUST_ROOTS", [])
+for _root in SIGNATURE_TRUST_ROOTS:
+    if not Path(_root).is_file():
+        raise ImproperlyConfigured(f"SIGNATURE_TRUST_ROOTS: {_root} is not a readable file.")
+SIGNED_BALLOT_MAX_BYTES = env_int("SIGNED_BALLOT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024 * 1024)
+CSC_TIMEOUT_SECONDS = env_int("CSC_TIMEOUT_SECONDS", 30, minimum=5, maximum=600)

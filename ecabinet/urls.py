@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("documents/", include("documents.urls")),
     path("live/", include("live.urls")),
+    path("opinions/", include("opinions.urls")),
+    path("signing/", include("signing.urls")),
 ]
 
 if settings.DEBUG:

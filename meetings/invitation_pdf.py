@@ -269,20 +269,24 @@ def _rule_under(pdf: FPDF, x: float, width: float, length: float) -> None:
     pdf.line(x + (width - length) / 2, y, x + (width + length) / 2, y)
 
 
-def _header(pdf: FPDF, meeting: Meeting, issued: date) -> None:
+def authority_header(
+    pdf: FPDF, *, parent: str, unit: str, issued: date, number: str = "", place: str = PLACE_NAME
+) -> None:
+    """The top of an administrative document: the supervising unit in regular caps and the issuing
+    unit in bold caps (with the number line) on the left; Quốc hiệu, Tiêu ngữ and the place-and-date
+    line on the right. Used by the invitation letter and the opinion ballot."""
     top = pdf.get_y()
     x_left, x_right = MARGIN_LEFT, MARGIN_LEFT + LEFT_COLUMN
-    # Issuing authority: the supervising unit in regular caps, the organising unit in bold caps.
-    parent = meeting.unit.parent
-    if parent is not None:
-        _centred(pdf, x_left, LEFT_COLUMN, _abbreviate(parent.name).upper(), "", 12)
-    _centred(pdf, x_left, LEFT_COLUMN, meeting.unit.name.upper(), "B", 12)
+    if parent:
+        _centred(pdf, x_left, LEFT_COLUMN, _abbreviate(parent).upper(), "", 12)
+    _centred(pdf, x_left, LEFT_COLUMN, unit.upper(), "B", 12)
     pdf.set_font(FONT_FAMILY, "B", 12)
     # The rule under the issuing authority spans a third to a half of the name's line.
-    name_width = min(LEFT_COLUMN, pdf.get_string_width(meeting.unit.name.upper()))
+    name_width = min(LEFT_COLUMN, pdf.get_string_width(unit.upper()))
     _rule_under(pdf, x_left, LEFT_COLUMN, max(12.0, name_width * 0.45))
-    pdf.ln(3)
-    _centred(pdf, x_left, LEFT_COLUMN, f"Số:        /GM-{meeting.unit.code}", "", 13)
+    if number:
+        pdf.ln(3)
+        _centred(pdf, x_left, LEFT_COLUMN, number, "", 13)
     left_bottom = pdf.get_y()
 
     pdf.set_y(top)
@@ -292,9 +296,20 @@ def _header(pdf: FPDF, meeting: Meeting, issued: date) -> None:
     pdf.set_font(FONT_FAMILY, "B", 13)
     _rule_under(pdf, x_right, RIGHT_COLUMN, pdf.get_string_width(motto))
     pdf.ln(3)
-    _centred(pdf, x_right, RIGHT_COLUMN, place_and_date(issued), "I", 13)
+    _centred(pdf, x_right, RIGHT_COLUMN, place_and_date(issued, place), "I", 13)
     pdf.set_y(max(left_bottom, pdf.get_y()) + 6)
     pdf.set_x(MARGIN_LEFT)
+
+
+def _header(pdf: FPDF, meeting: Meeting, issued: date) -> None:
+    parent = meeting.unit.parent
+    authority_header(
+        pdf,
+        parent=parent.name if parent is not None else "",
+        unit=meeting.unit.name,
+        issued=issued,
+        number=f"Số:        /GM-{meeting.unit.code}",
+    )
 
 
 def _title(pdf: FPDF, meeting: Meeting) -> None:

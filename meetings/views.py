@@ -155,6 +155,7 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         "can_decide": can(user, Perm.DECIDE_MEETING, meeting),
         "can_reschedule": can(user, Perm.RESCHEDULE_MEETING, meeting),
         "can_manage": can(user, Perm.MANAGE_ATTENDANCE, meeting),
+        "can_collect_opinions": can(user, Perm.CREATE_COLLECTION, meeting),
         "late_warning": actions.late_submission_warning(meeting) if rules.approval_is_late(meeting) else "",
         "conflicts": request.session.pop(f"conflicts-{meeting.pk}", None),
         "nav_active": "meetings",

@@ -123,11 +123,15 @@ def do_notify(
     sms_text: str | None = None,
     attachments_key: str | None = None,
     attachments_args: dict[str, Any] | None = None,
+    email: bool = True,
+    sms: bool = True,
 ) -> list[Notification]:
     """Notify active users in the app, and by email and SMS as each has chosen.
 
     Call inside the transaction of the change being announced. `url` is a path of this site;
     emails and SMS carry it as an absolute link. Attachments go with the email only.
+    `email=False` / `sms=False`: the sender did not ask for that channel (Điều 7.1c), whatever
+    the users chose.
     """
     _check_url(url)
     users = list({user.pk: user for user in recipients if user.is_active}.values())
@@ -155,8 +159,8 @@ def do_notify(
             deliveries += _deliveries(
                 notification=notification,
                 name=user.display_name,
-                email=user.email.strip() if user.receive_email else "",
-                phone=user.phone.strip() if user.receive_sms else "",
+                email=user.email.strip() if email and user.receive_email else "",
+                phone=user.phone.strip() if sms and user.receive_sms else "",
                 event=event,
                 title=title,
                 body=body,

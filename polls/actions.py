@@ -80,7 +80,21 @@ def check_poll_input(data: PollInput, *, now: datetime | None = None) -> PollInp
     return PollInput(title=title, questions=questions, is_secret=bool(data.is_secret), closes_at=data.closes_at)
 
 
-def do_create_poll(actor: Any, *, kind: str, unit: Any, data: PollInput, meeting: Any = None) -> Poll:
+def agree_disagree_options() -> list[tuple[str, str]]:
+    """The options of an opinion collection (Điều 7.1k); "other" is added per question."""
+    return [(OptionCode.AGREE, _("Agree")), (OptionCode.DISAGREE, _("Disagree"))]
+
+
+def do_create_poll(
+    actor: Any,
+    *,
+    kind: str,
+    unit: Any,
+    data: PollInput,
+    meeting: Any = None,
+    defaults: list[tuple[str, str]] | None = None,
+) -> Poll:
+    """`defaults`: the options of a question given without its own (agree/disagree/abstain)."""
     if kind not in PollKind.values:
         raise ValidationError(_("Unknown kind of vote."))
     poll = Poll(kind=kind, meeting=meeting, unit=unit, created_by=actor)
@@ -88,22 +102,7 @@ def do_create_poll(actor: Any, *, kind: str, unit: Any, data: PollInput, meeting
         raise PermissionDenied
     clean = check_poll_input(data)
     with transaction.atomic():
-        poll.title, poll.is_secret, poll.closes_at = clean.title, clean.is_secret, clean.closes_at
-        poll.save()
-        for q_order, question in enumerate(clean.questions):
-            row = Question.objects.create(
-                poll=poll, order=q_order, text=question.text, allow_other=question.allow_other
-            )
-            labels = (
-                default_options()
-                if question.options is None
-                else [(OptionCode.CUSTOM, label) for label in question.options]
-            )
-            if question.allow_other:
-                labels = [*labels, (OptionCode.OTHER, _("Other opinion"))]
-            Option.objects.bulk_create(
-                [Option(question=row, order=n, label=label, code=code) for n, (code, label) in enumerate(labels)]
-            )
+        _write_poll(actor, poll, clean, defaults)
         log_action(
             "poll.created",
             actor=actor,
@@ -112,6 +111,40 @@ def do_create_poll(actor: Any, *, kind: str, unit: Any, data: PollInput, meeting
             data={"title": poll.title, "kind": kind, "secret": poll.is_secret, "meeting": getattr(meeting, "pk", None)},
         )
     return poll
+
+
+def do_replace_poll_content(
+    actor: Any, poll: Poll, data: PollInput, defaults: list[tuple[str, str]] | None = None
+) -> Poll:
+    """Rewrite title, secrecy, closing time and questions of a poll nobody could answer yet."""
+    if not can(actor, Perm.MANAGE_POLL, poll):
+        raise PermissionDenied
+    clean = check_poll_input(data)
+    with transaction.atomic():
+        locked = _locked(poll)
+        if locked.state != PollState.DRAFT or Participation.objects.filter(poll=locked).exists():
+            raise ValidationError(_("Only a vote that has not been opened can be changed."))
+        Question.objects.filter(poll=locked).delete()
+        _write_poll(actor, locked, clean, defaults)
+        log_action("poll.changed", actor=actor, target=locked, unit=locked.unit, data={"title": locked.title})
+    return locked
+
+
+def _write_poll(actor: Any, poll: Poll, clean: PollInput, defaults: list[tuple[str, str]] | None) -> None:
+    poll.title, poll.is_secret, poll.closes_at = clean.title, clean.is_secret, clean.closes_at
+    poll.save()
+    for q_order, question in enumerate(clean.questions):
+        row = Question.objects.create(poll=poll, order=q_order, text=question.text, allow_other=question.allow_other)
+        labels = (
+            (defaults or default_options())
+            if question.options is None
+            else [(OptionCode.CUSTOM, label) for label in question.options]
+        )
+        if question.allow_other:
+            labels = [*labels, (OptionCode.OTHER, _("Other opinion"))]
+        Option.objects.bulk_create(
+            [Option(question=row, order=n, label=label, code=code) for n, (code, label) in enumerate(labels)]
+        )
 
 
 def _locked(poll: Poll) -> Poll:

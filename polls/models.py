@@ -98,14 +98,27 @@ class Option(models.Model):
 
 
 class Participation(models.Model):
-    """That a voter took part (not what they chose)."""
+    """That a voter took part (not what they chose).
+
+    `unit` is set when the voter answered on behalf of a consulted unit (its document receiver,
+    Điều 7.1g): then the unit, not the person, has one ballot. `changed_at` is the time of the
+    last change of a named answer (opinion collections allow changes until the expiry)."""
 
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="participations")
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations")
+    unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     cast_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["poll", "voter"], name="one_ballot_per_voter")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll", "voter"], condition=Q(unit__isnull=True), name="one_ballot_per_voter"
+            ),
+            models.UniqueConstraint(
+                fields=["poll", "unit"], condition=Q(unit__isnull=False), name="one_ballot_per_unit"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.poll_id}:{self.voter_id}"

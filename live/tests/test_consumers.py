@@ -24,7 +24,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-async def _close_connections() -> AsyncIterator[None]:
+async def _close_connections(settings) -> AsyncIterator[None]:  # type: ignore[no-untyped-def]
+    """In-process consumer tests use the in-memory layer even when REDIS_URL is set: each test runs
+    its own event loop, and channels_redis keeps a receive loop blocked in Redis that the loop's
+    teardown could wait on for ever. Redis itself is covered across real processes by
+    test_two_processes.py and by the browser test of the room."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     yield
     # The thread that ran the sync code keeps its own connection; close it so the test
     # database can be dropped on PostgreSQL.

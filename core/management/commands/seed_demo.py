@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_demo
 from meetings.demo import seed_meetings
+from opinions.demo import seed_opinions
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             results = seed_demo()
             meetings = seed_meetings()
+            opinions = seed_opinions()
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         self.stdout.write("-" * 96)
@@ -22,3 +24,5 @@ class Command(BaseCommand):
         self.stdout.write("-" * 96)
         if meetings:
             self.stdout.write(f"Demo meetings created: {len(meetings)}")
+        if opinions:
+            self.stdout.write("Demo opinion collection created (open a minute from now): " + opinions[0].poll.title)

@@ -1,0 +1,38 @@
+"""Fetch-and-authorize: 404 for anyone who may not see the collection, 403 for a step they may not
+take on a collection they can see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.permissions import Perm, can
+from opinions.models import AnswerRevision, Collection
+
+
+def access_collection(user: Any, collection_id: Any, *, perm: Perm | None = None) -> Collection:
+    try:
+        collection = Collection.objects.select_related("poll", "poll__unit", "poll__created_by", "poll__meeting").get(
+            pk=int(collection_id)
+        )
+    except (Collection.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can(user, Perm.VIEW_COLLECTION, collection):
+        raise Http404
+    if perm is not None:
+        target = collection.poll if perm in (Perm.MANAGE_POLL, Perm.VIEW_POLL_RESULTS) else collection
+        if not can(user, perm, target):
+            raise PermissionDenied
+    return collection
+
+
+def access_revision(user: Any, collection: Collection, revision_id: Any) -> AnswerRevision:
+    """One of the user's own answers (404 for anyone else's)."""
+    try:
+        return AnswerRevision.objects.select_related("collection", "unit", "voter").get(
+            pk=int(revision_id), collection=collection, voter=user
+        )
+    except (AnswerRevision.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

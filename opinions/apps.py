@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpinionsConfig(AppConfig):
+    name = "opinions"
+    verbose_name = _("Opinion collection")
+
+    def ready(self) -> None:
+        from opinions import permissions  # noqa: F401  (registers the opinion kind and the Perm rules)

@@ -1,0 +1,70 @@
+"""Who may create, see, manage, follow and answer an opinion collection (Điều 7).
+
+- Create: an official holding the "opinion collector" right in their unit (granted by the unit
+  administrator, like the organiser right), or, for a collection attached to a meeting, the
+  meeting's chair, organiser or secretary (Perm.RUN_MEETING).
+- Manage (edit before release, extend the expiry, write the recommendation): the creator, and
+  for a meeting's collection whoever runs the meeting.
+- Results: managers and followers (Điều 7.1e).
+- Content: managers and followers at any time; voters (consulted people, receivers of consulted
+  units) once it is released. Everyone else gets 404.
+- Answer: a consulted person, or the document receiver of a consulted unit, while open.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import Right
+from accounts.permissions import Perm, can, has_right, register_rule
+from opinions import rules
+from polls import kinds
+from polls.models import Poll, PollKind
+
+
+def _may_manage(user: Any, poll: Poll) -> bool:
+    if poll.meeting_id is not None and can(user, Perm.RUN_MEETING, poll.meeting):
+        return True
+    if poll.pk is None:  # being created
+        return poll.meeting_id is None and has_right(user, Right.OPINION_COLLECTOR)
+    return bool(poll.created_by_id == user.pk and not getattr(user, "is_external", False))
+
+
+def _may_view_results(user: Any, poll: Poll) -> bool:
+    if _may_manage(user, poll):
+        return True
+    collection = getattr(poll, "collection", None)
+    return collection is not None and rules.is_follower(user, collection)
+
+
+def _may_vote(user: Any, poll: Poll) -> bool:
+    collection = getattr(poll, "collection", None)
+    return (
+        collection is not None
+        and rules.phase(collection) == rules.Phase.OPEN
+        and bool(rules.ballot_owners(user, collection))
+    )
+
+
+kinds.register(PollKind.OPINION, may_manage=_may_manage, may_view_results=_may_view_results, may_vote=_may_vote)
+
+
+@register_rule(Perm.CREATE_COLLECTION)
+def create_collection(user: Any, meeting: Any) -> bool:
+    if getattr(user, "is_external", False):
+        return False
+    if meeting is not None:
+        return can(user, Perm.RUN_MEETING, meeting)
+    return has_right(user, Right.OPINION_COLLECTOR)
+
+
+@register_rule(Perm.VIEW_COLLECTION)
+def view_collection(user: Any, collection: Any) -> bool:
+    if _may_view_results(user, collection.poll):
+        return True
+    return rules.phase(collection) != rules.Phase.SCHEDULED and bool(rules.ballot_owners(user, collection))
+
+
+@register_rule(Perm.ANSWER_COLLECTION)
+def answer_collection(user: Any, collection: Any) -> bool:
+    return _may_vote(user, collection.poll)

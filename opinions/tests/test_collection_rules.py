@@ -1,0 +1,352 @@
+"""The rules of Điều 7 on the actions: settings a–k, editing until release, extension, the clock
+deciding visibility and the lock, unit ballots, changing answers, implied consent, secrecy, and
+the ballot log with its receipts."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Right
+from accounts.permissions import Perm, can
+from conftest import make_user
+from notifications.models import Delivery, Notification
+from opinions import actions, queries
+from opinions.access import access_collection
+from opinions.log import check_receipt, verify
+from opinions.models import AnswerRevision, Collection, LogEntry, RevisionState
+from polls.actions import QuestionInput
+from polls.models import Choice, Participation, Poll
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(province):  # type: ignore[no-untyped-def]
+    creator = make_user("snv.tonghop", province["snv"], Right.OPINION_COLLECTOR, full_name="Lê Văn Tổng")
+    voter = make_user(
+        "snv.ykien", province["snv"], full_name="Phan Thị Một", email="mot@snv.example", receive_email=True
+    )
+    silent = make_user("snv.lang", province["snv"], full_name="Hà Văn Lặng")
+    receiver = make_user("stc.vanthu", province["stc"], full_name="Đào Văn Thư")
+    province["stc"].document_receiver = receiver
+    province["stc"].save(update_fields=["document_receiver"])
+    member = make_user("stc.canbo", province["stc"], full_name="Ngô Thị Cán")
+    follower = make_user("snv.theodoi", province["snv"], full_name="Vũ Theo Dõi")
+    outsider = make_user("stc.ngoai", province["stc"], full_name="Tạ Người Ngoài")
+    return {
+        "creator": creator,
+        "voter": voter,
+        "silent": silent,
+        "receiver": receiver,
+        "member": member,
+        "follower": follower,
+        "outsider": outsider,
+        "stc": province["stc"],
+        "snv": province["snv"],
+    }
+
+
+def settings_for(cast: dict[str, Any], **overrides: Any) -> actions.CollectionInput:
+    now = timezone.now()
+    values: dict[str, Any] = {
+        "title": "Lấy ý kiến dự thảo Quy chế",
+        "questions": [QuestionInput(text="Đồng ý?"), QuestionInput(text="Áp dụng từ 2027?", allow_other=True)],
+        "release_at": now + timedelta(hours=1),
+        "expires_at": now + timedelta(days=2),
+        "people": [cast["voter"], cast["silent"]],
+        "units": [cast["stc"]],
+        "followers": [cast["follower"]],
+    }
+    values.update(overrides)
+    return actions.CollectionInput(**values)
+
+
+def make(cast: dict[str, Any], **overrides: Any) -> Collection:
+    return actions.do_create_collection(cast["creator"], settings_for(cast, **overrides))
+
+
+def at(moment: Any) -> Any:
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+def opened(collection: Collection) -> Any:
+    return at(collection.release_at + timedelta(minutes=1))
+
+
+def expired(collection: Collection) -> Any:
+    assert collection.poll.closes_at is not None
+    return at(collection.poll.closes_at + timedelta(seconds=1))
+
+
+def ballot(collection: Collection, *codes: str, other: str = "") -> tuple[dict[str, int], dict[str, str]]:
+    choices, others = {}, {}
+    for question, code in zip(collection.poll.questions.order_by("order"), codes, strict=True):
+        choices[str(question.pk)] = question.options.get(code=code).pk
+        if code == "other":
+            others[str(question.pk)] = other
+    return choices, others
+
+
+@pytest.mark.parametrize(
+    "overrides, code",
+    [
+        ({"is_secret": True, "requires_signature": True}, "secret_signed"),
+        ({"release_at": None}, "release_missing"),
+        ({"release_at": "past"}, "release_past"),
+        ({"expires_at": None}, "expiry_missing"),
+        ({"expires_at": "at_release"}, "expiry_before_release"),
+        ({"people": [], "units": []}, "nobody_consulted"),
+        ({"questions": []}, "no_question"),
+    ],
+)
+def test_each_bad_setting_is_refused_with_its_reason_and_creates_nothing(cast, overrides, code) -> None:
+    now = timezone.now()
+    if overrides.get("release_at") == "past":
+        overrides["release_at"] = now - timedelta(minutes=1)
+    if overrides.get("expires_at") == "at_release":
+        overrides["release_at"] = now + timedelta(hours=1)
+        overrides["expires_at"] = overrides["release_at"]
+    with pytest.raises(ValidationError) as info:
+        make(cast, **overrides)
+    assert info.value.code == code and info.value.messages[0]
+    assert not Poll.objects.exists() and not Collection.objects.exists()
+
+
+def test_a_unit_without_receiver_an_inactive_person_and_an_outside_guest_are_refused(cast, province) -> None:
+    for unit_or_user, field, code in (
+        (province["office"], "units", "unit_without_receiver"),
+        (make_user("snv.nghi", province["snv"], is_active=False), "people", "inactive_user"),
+        (make_user("khach.ngoai", province["snv"], is_external=True), "people", "external_user"),
+    ):
+        with pytest.raises(ValidationError) as info:
+            make(cast, **{field: [unit_or_user]})
+        assert info.value.code == code
+    assert not Collection.objects.exists()
+
+
+def test_a_secret_collection_requiring_signatures_is_refused_with_the_explanation(cast) -> None:
+    with pytest.raises(ValidationError) as info:
+        make(cast, is_secret=True, requires_signature=True)
+    assert "ký số" in info.value.messages[0] and "kín" in info.value.messages[0]
+
+
+def test_only_opinion_collectors_and_a_meetings_runners_create(cast, province) -> None:
+    with pytest.raises(PermissionDenied):
+        actions.do_create_collection(cast["voter"], settings_for(cast))
+    assert can(cast["creator"], Perm.CREATE_COLLECTION, None)
+    assert not can(make_user("khach", province["snv"], is_external=True), Perm.CREATE_COLLECTION, None)
+
+
+def test_everything_is_editable_before_release_and_only_the_expiry_after(cast) -> None:
+    collection = make(cast)
+    collection = actions.do_update_collection(
+        cast["creator"], collection, settings_for(cast, questions=[QuestionInput(text="Câu hỏi mới?")])
+    )
+    assert [q.text for q in collection.poll.questions.all()] == ["Câu hỏi mới?"]
+    with opened(collection), pytest.raises(ValidationError) as info:
+        actions.do_update_collection(cast["creator"], collection, settings_for(cast))
+    assert info.value.code == "released"
+
+
+def test_extending_the_expiry_is_audited_logged_and_announced(cast) -> None:
+    from audit.models import AuditEntry
+
+    collection = make(cast)
+    old = collection.poll.closes_at
+    assert old is not None
+    with pytest.raises(ValidationError) as info:
+        actions.do_extend_expiry(cast["creator"], collection, old + timedelta(days=1))
+    assert info.value.code == "not_released"
+    with opened(collection):
+        with pytest.raises(ValidationError) as info:
+            actions.do_extend_expiry(cast["creator"], collection, old - timedelta(minutes=1))
+        assert info.value.code == "not_later"
+        actions.do_extend_expiry(cast["creator"], collection, old + timedelta(days=1))
+    collection.refresh_from_db()
+    assert collection.poll.closes_at == old + timedelta(days=1)
+    assert AuditEntry.objects.filter(action="opinion.extended").exists()
+    assert LogEntry.objects.filter(collection=collection, action="extended").exists()
+    assert Notification.objects.filter(event="opinion.extended", recipient=cast["follower"]).exists()
+    with expired(collection), pytest.raises(ValidationError) as info:
+        actions.do_extend_expiry(cast["creator"], collection, old + timedelta(days=5))
+    assert info.value.code == "expired"
+
+
+def test_invisible_before_release_then_listed_and_announced_by_the_channels_chosen(cast) -> None:
+    collection = make(cast, notify_email=True, notify_sms=False)
+    assert not can(cast["voter"], Perm.VIEW_COLLECTION, collection)
+    assert not queries.open_for_voter(cast["voter"]).exists()
+    with pytest.raises(Http404):
+        access_collection(cast["voter"], collection.pk)
+    with opened(collection):
+        assert list(queries.open_for_voter(cast["voter"])) == [collection]
+        assert actions.ensure_released(collection) and not actions.ensure_released(collection)
+    assert Notification.objects.filter(event="opinion.released", recipient=cast["voter"]).exists()
+    assert Notification.objects.filter(event="opinion.released", recipient=cast["receiver"]).exists()
+    assert Delivery.objects.filter(address="mot@snv.example", channel="email").exists()
+    assert not Delivery.objects.filter(channel="sms").exists()
+
+
+def test_an_answer_after_expiry_is_refused_without_any_task_having_run(cast) -> None:
+    collection = make(cast)
+    with expired(collection):
+        choices, others = ballot(collection, "agree", "agree")
+        with pytest.raises(ValidationError) as info:
+            actions.do_answer(cast["voter"], collection, choices, others)
+        assert info.value.code == "expired"
+        assert not queries.open_for_voter(cast["voter"]).exists()
+    assert not Participation.objects.exists() and not collection.final_hash
+
+
+def test_only_the_units_receiver_answers_for_the_unit_once_whoever_the_receiver_is(cast) -> None:
+    collection = make(cast)
+    with opened(collection):
+        choices, others = ballot(collection, "disagree", "agree")
+        with pytest.raises(PermissionDenied):
+            actions.do_answer(cast["member"], collection, choices, others, unit=cast["stc"])
+        actions.do_answer(cast["receiver"], collection, choices, others, unit=cast["stc"])
+        cast["stc"].document_receiver = cast["member"]
+        cast["stc"].save(update_fields=["document_receiver"])
+        choices, others = ballot(collection, "agree", "agree")
+        actions.do_answer(cast["member"], collection, choices, others, unit=cast["stc"])
+    participation = Participation.objects.get(poll=collection.poll)
+    assert participation.unit == cast["stc"] and participation.voter == cast["member"]
+    assert queries.results(collection).questions[0].agree_explicit == 1
+
+
+def test_changing_an_answer_counts_the_last_and_keeps_the_earlier_in_the_history(cast) -> None:
+    collection = make(cast)
+    with opened(collection):
+        actions.do_answer(cast["voter"], collection, *ballot(collection, "agree", "agree"))
+        actions.do_answer(cast["voter"], collection, *ballot(collection, "disagree", "other", other="Từ 2028"))
+    history = queries.history(collection, cast["voter"])
+    assert [r.state for r in history] == [RevisionState.COUNTED, RevisionState.SUPERSEDED]
+    result = queries.results(collection)
+    assert (result.questions[0].agree_explicit, result.questions[0].disagree) == (0, 1)
+    assert result.questions[1].others == [("Phan Thị Một", "Từ 2028")]
+    assert Participation.objects.filter(poll=collection.poll).count() == 1
+
+
+def test_after_expiry_silent_people_and_units_count_as_agreeing_apart_from_explicit_agreement(cast) -> None:
+    collection = make(cast)
+    with opened(collection):
+        actions.do_answer(cast["voter"], collection, *ballot(collection, "agree", "disagree"))
+        before = queries.results(collection)
+    assert before.questions[0].agree_implied == 0
+    with expired(collection):
+        after = queries.results(collection)
+        assert (after.questions[0].agree_explicit, after.questions[0].agree_implied) == (1, 2)
+        assert after.questions[1].agree == 2 and after.questions[1].disagree == 1
+        assert actions.ensure_closed(collection) and not actions.ensure_closed(collection)
+    collection.refresh_from_db()
+    close = LogEntry.objects.get(collection=collection, action="closed")
+    assert collection.final_hash == close.hash and close.data["questions"][0]["agree_implied"] == 2
+
+
+def test_followers_see_results_outsiders_get_404_voters_cannot_see_results(cast) -> None:
+    collection = make(cast)
+    assert can(cast["follower"], Perm.VIEW_POLL_RESULTS, collection.poll)
+    assert access_collection(cast["follower"], collection.pk) == collection
+    with opened(collection):
+        with pytest.raises(Http404):
+            access_collection(cast["outsider"], collection.pk)
+        with pytest.raises(PermissionDenied):
+            access_collection(cast["voter"], collection.pk, perm=Perm.VIEW_POLL_RESULTS)
+        with pytest.raises(PermissionDenied):
+            actions.do_answer(cast["outsider"], collection, *ballot(collection, "agree", "agree"))
+
+
+def test_a_secret_collection_names_nobody_stores_no_link_and_takes_one_answer(cast) -> None:
+    collection = make(cast, is_secret=True)
+    with opened(collection):
+        actions.do_answer(cast["voter"], collection, *ballot(collection, "agree", "other", other="Ý kiến kín"))
+        with pytest.raises(actions.DuplicateAnswer):
+            actions.do_answer(cast["voter"], collection, *ballot(collection, "disagree", "agree"))
+    assert Choice.objects.filter(poll=collection.poll).count() == 2
+    assert not Choice.objects.filter(participation__isnull=False).exists()
+    assert not AnswerRevision.objects.exists()
+    assert {f.name for f in Choice._meta.get_fields()}.isdisjoint({"created_at", "cast_at", "voter", "seq"})
+    with expired(collection):
+        result = queries.results(collection)
+    assert all(q.rows == [] for q in result.questions)
+    assert result.questions[1].others == [("", "Ý kiến kín")]
+    assert [r.answered for r in queries.progress(collection) if r.name == "Phan Thị Một"] == [True]
+    answered = LogEntry.objects.get(collection=collection, action="answered")
+    assert set(answered.data) == {"voter", "unit"}
+
+
+def test_a_receipt_checks_until_the_log_is_tampered_with(cast) -> None:
+    collection = make(cast)
+    with opened(collection):
+        outcome = actions.do_answer(cast["voter"], collection, *ballot(collection, "agree", "agree"))
+    with expired(collection):
+        actions.ensure_closed(collection)
+    collection.refresh_from_db()
+    check = check_receipt(collection, outcome.receipt.seq, outcome.receipt.hash)
+    assert check.found and check.intact and check.final
+    assert not check_receipt(collection, outcome.receipt.seq, "0" * 64).found
+    call_command("verify_audit_chain")
+    LogEntry.objects.filter(collection=collection, seq=outcome.receipt.seq).update(data={"voter": 0})
+    assert verify(collection)[1] is not None
+    assert not check_receipt(collection, outcome.receipt.seq, outcome.receipt.hash).intact
+    with pytest.raises(CommandError, match="Ballot log"):
+        call_command("verify_audit_chain")
+
+
+def test_deleting_the_last_log_entry_is_detected(cast) -> None:
+    collection = make(cast)
+    with opened(collection):
+        actions.do_answer(cast["voter"], collection, *ballot(collection, "agree", "agree"))
+    collection.refresh_from_db()
+    LogEntry.objects.filter(collection=collection, seq=collection.log_seq).delete()  # a queryset bypasses .delete()
+    assert "deleted" in verify(collection)[1].reason  # type: ignore[union-attr]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel transactions need a server database")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_answers_keep_one_per_voter_and_a_gap_free_log_on_postgresql(cast, province) -> None:
+    voters = [make_user(f"snv.song{n}", province["snv"], full_name=f"Song Song {n}") for n in range(4)]
+    collection = make(cast, is_secret=True, people=[cast["voter"], *voters], units=[])
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(12)
+    choices, others = ballot(collection, "agree", "agree")
+
+    def answer(voter: Any) -> None:
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            try:
+                actions.do_answer(voter, collection, choices, others)
+            except actions.DuplicateAnswer:
+                pass
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    with opened(collection):
+        threads = [
+            threading.Thread(target=answer, args=(cast["voter"] if n < 8 else voters[n - 8],)) for n in range(12)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert Participation.objects.filter(poll=collection.poll).count() == 5
+    assert Participation.objects.filter(poll=collection.poll, voter=cast["voter"]).count() == 1
+    seqs = list(LogEntry.objects.filter(collection=collection).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) == 6  # released + 5 answers
+    collection.refresh_from_db()
+    assert verify(collection)[1] is None

@@ -1,0 +1,126 @@
+"""Verify a ballot that came back signed (PAdES), before it counts.
+
+Accepted only when all of these hold, each refusal with its own reason (`code`):
+
+- `not_pdf` / `too_large`: a PDF, at most SIGNED_BALLOT_MAX_BYTES;
+- `unsigned`: it carries a signature;
+- `tampered`: the signature is intact and valid, and covers the whole file (nothing was added
+  after signing);
+- `different_ballot`: the file is exactly the ballot the server handed out, plus one incremental
+  update holding the signature (signing tools append; the answers cannot have been edited);
+- `untrusted`: the signer's certificate chains to a configured trust root
+  (SIGNATURE_TRUST_ROOTS), checked offline (no fetching);
+- `wrong_signer`: the certificate is the one bound to this user and confirmed by their unit
+  administrator, and valid now.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class VerifiedSignature:
+    cert_sha256: str
+    signer_subject: str
+    signed_at: datetime | None
+    binding_id: int
+
+
+@lru_cache(maxsize=8)
+def _trust_roots(paths: tuple[str, ...]) -> tuple[Any, ...]:
+    from pyhanko.keys import load_certs_from_pemder
+
+    return tuple(load_certs_from_pemder(list(paths)))
+
+
+def trust_roots() -> tuple[Any, ...]:
+    return _trust_roots(tuple(getattr(settings, "SIGNATURE_TRUST_ROOTS", ()) or ()))
+
+
+def _refuse(message: str, code: str) -> ValidationError:
+    return ValidationError(message, code=code)
+
+
+def verify_signed_ballot(signed: bytes, *, original: bytes, user: Any) -> VerifiedSignature:
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    from signing.models import BindingState, CertificateBinding
+
+    limit = int(getattr(settings, "SIGNED_BALLOT_MAX_BYTES", 10 * 1024 * 1024))
+    if len(signed) > limit:
+        raise _refuse(_("The signed ballot is too large (at most 10 MB)."), "too_large")
+    if not signed.startswith(b"%PDF-"):
+        raise _refuse(_("The file is not a PDF. Upload the ballot PDF after signing it."), "not_pdf")
+    try:
+        reader = PdfFileReader(io.BytesIO(signed), strict=False)
+        signatures = reader.embedded_signatures
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        logger.info("unreadable signed ballot: %s", exc)
+        raise _refuse(_("The file is not a readable PDF. Upload the ballot PDF after signing it."), "not_pdf") from None
+    if not signatures:
+        raise _refuse(
+            _("The file carries no digital signature. Sign the ballot with your signing tool, then upload it."),
+            "unsigned",
+        )
+    roots = trust_roots()
+    if not roots:
+        raise _refuse(
+            _(
+                "No trusted certification authority is configured, so no signature can be accepted. "
+                "Tell the system administrator (setting SIGNATURE_TRUST_ROOTS)."
+            ),
+            "untrusted",
+        )
+    signature = signatures[-1]
+    context = ValidationContext(trust_roots=list(roots), allow_fetching=False, revocation_mode="soft-fail")
+    try:
+        status = validate_pdf_signature(signature, context)
+    except Exception as exc:  # pyHanko raises several kinds for a broken signature
+        logger.info("signature validation failed: %r", exc)
+        raise _refuse(_("The signature is broken or the ballot was changed after it was signed."), "tampered") from None
+    if not status.intact or not status.valid or status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        raise _refuse(_("The signature is broken or the ballot was changed after it was signed."), "tampered")
+    original_revisions = PdfFileReader(io.BytesIO(original), strict=False).xrefs.total_revisions
+    if len(signatures) != 1 or not signed.startswith(original) or signature.signed_revision != original_revisions:
+        raise _refuse(
+            _(
+                "This is not the ballot of this answer: download the ballot again, sign it without changes and upload it."
+            ),
+            "different_ballot",
+        )
+    if not status.trusted:
+        raise _refuse(_("The signing certificate was not issued by a trusted certification authority."), "untrusted")
+    certificate = status.signing_cert
+    digest = hashlib.sha256(certificate.dump()).hexdigest()
+    binding = CertificateBinding.objects.filter(user=user, sha256=digest, state=BindingState.CONFIRMED).first()
+    if binding is None or not binding.counts():
+        raise _refuse(
+            _(
+                "The ballot was signed with a certificate that is not confirmed as yours. Add your certificate "
+                "under My account → Digital signature and ask your unit administrator to confirm it."
+            ),
+            "wrong_signer",
+        )
+    return VerifiedSignature(
+        cert_sha256=digest,
+        signer_subject=certificate.subject.human_friendly,
+        signed_at=status.signer_reported_dt,
+        binding_id=binding.pk,
+    )
