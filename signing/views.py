@@ -79,27 +79,24 @@ def pending(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def confirm(request: AuthedRequest, binding_id: int) -> HttpResponse:
+def _decide(request: AuthedRequest, binding_id: int, step: Any, success: str) -> HttpResponse:
     binding = _binding(request.user, binding_id)
     try:
-        actions.do_confirm_certificate(request.user, binding)
+        step(request.user, binding)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The certificate was confirmed."))
-    return redirect("signing:pending")
+        messages.success(request, success)
+    return redirect("signing:mine" if binding.user_id == request.user.pk else "signing:pending")
+
+
+@login_required
+@require_POST
+def confirm(request: AuthedRequest, binding_id: int) -> HttpResponse:
+    return _decide(request, binding_id, actions.do_confirm_certificate, _("The certificate was confirmed."))
 
 
 @login_required
 @require_POST
 def revoke(request: AuthedRequest, binding_id: int) -> HttpResponse:
-    binding = _binding(request.user, binding_id)
-    try:
-        actions.do_revoke_certificate(request.user, binding)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The certificate was revoked."))
-    return redirect("signing:mine" if binding.user_id == request.user.pk else "signing:pending")
+    return _decide(request, binding_id, actions.do_revoke_certificate, _("The certificate was revoked."))
