@@ -395,6 +395,9 @@ def main() -> None:
     parser.add_argument("--delegates", type=int, default=500)
     parser.add_argument("--burst", type=float, default=2.0, help="seconds over which the delegates vote")
     parser.add_argument("--processes", type=int, default=1, help="server processes (2 needs REDIS_URL)")
+    parser.add_argument(
+        "--debug", action="store_true", help="run the servers with DEBUG=1 (default: DEBUG off, as in production)"
+    )
     args = parser.parse_args()
     if args.processes > 1 and not os.environ.get("REDIS_URL"):
         raise SystemExit("--processes > 1 needs REDIS_URL: processes share events through Redis")
@@ -403,15 +406,20 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-live-"))
     env = _prepare_environment(workdir)
+    # The servers run as in production: DEBUG off (no query log). This process and the servers
+    # share the secret key, which signs the sessions this process creates.
+    server_env = {**env, "DEBUG": "1" if args.debug else "0"}
+    server_env.setdefault("SECRET_KEY", os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48))
+    os.environ["SECRET_KEY"] = server_env["SECRET_KEY"]
     print(
         f"delegates {args.delegates}, burst {args.burst} s, server processes {args.processes}, "
         f"database {'postgresql' if env.get('DATABASE_URL') else 'sqlite'}, "
-        f"channel layer {'redis' if env.get('REDIS_URL') else 'in-memory'}"
+        f"channel layer {'redis' if env.get('REDIS_URL') else 'in-memory'}, DEBUG {server_env['DEBUG']}"
     )
     started = time.perf_counter()
     data = _setup_data(args.delegates)
     print(f"set-up (database, users, sessions): {time.perf_counter() - started:.1f} s")
-    servers, ports = _start_servers(env, args.processes, workdir)
+    servers, ports = _start_servers(server_env, args.processes, workdir)
     try:
         asyncio.run(_run(args, data, ports))
     finally:
