@@ -34,6 +34,7 @@ from meetings.forms import (
     initial_for,
 )
 from meetings.models import Answer, InvitationKind, Meeting, MeetingStatus, Room, SupportStatus
+from opinions import queries as opinion_queries
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
@@ -156,6 +157,7 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         "can_reschedule": can(user, Perm.RESCHEDULE_MEETING, meeting),
         "can_manage": can(user, Perm.MANAGE_ATTENDANCE, meeting),
         "can_collect_opinions": can(user, Perm.CREATE_COLLECTION, meeting),
+        "opinion_collections": opinion_queries.of_meeting(user, meeting),
         "late_warning": actions.late_submission_warning(meeting) if rules.approval_is_late(meeting) else "",
         "conflicts": request.session.pop(f"conflicts-{meeting.pk}", None),
         "nav_active": "meetings",

@@ -215,6 +215,10 @@ def do_update_collection(actor: Any, collection: Collection, data: CollectionInp
     """Everything may change until the release; afterwards only the expiry (do_extend_expiry)."""
     if not can(actor, Perm.MANAGE_POLL, collection.poll):
         raise PermissionDenied
+    if phase(collection) != Phase.SCHEDULED:  # the reason, before any check of the new settings
+        raise ValidationError(
+            _("The collection has been released: only its expiry can be extended now."), code="released"
+        )
     clean = check_input(data)
     with transaction.atomic():
         row = locked(collection)
@@ -255,7 +259,8 @@ def ensure_released(collection: Collection) -> bool:
         row.save(update_fields=["released_notified_at"])
         ballot_log.append(row, "released", {"content": content_hash(row), "expires_at": poll.closes_at})
         log_action("opinion.released", actor=None, actor_name=_("System"), target=poll, unit=poll.unit)
-        notify.released(row)
+        if phase(row) == Phase.OPEN:  # never ask for opinions once the expiry has passed
+            notify.released(row)
     # The caller may hold (and append to) its own copy of the row: keep it current.
     collection.released_notified_at = row.released_notified_at
     collection.log_seq, collection.log_hash = row.log_seq, row.log_hash

@@ -44,8 +44,15 @@ def answered_by_voter(user: Any) -> QuerySet[Collection]:
 
 
 def managed_or_followed(user: Any) -> QuerySet[Collection]:
-    """ "Quản lý biểu quyết": created by the user or followed by them."""
-    return _base().filter(Q(poll__created_by=user) | Q(followers__user=user)).distinct().order_by("-release_at", "-pk")
+    """The list of "Quản lý biểu quyết": created or followed by the user, or attached to a meeting
+    they chair or organise."""
+    mine = (
+        Q(poll__created_by=user)
+        | Q(followers__user=user)
+        | Q(poll__meeting__chair=user)
+        | Q(poll__meeting__organiser=user)
+    )
+    return _base().filter(mine).distinct().order_by("-release_at", "-pk")
 
 
 @dataclass(frozen=True)
@@ -226,6 +233,13 @@ def _row(
         signature=signature,
         implied=False,
     )
+
+
+def of_meeting(user: Any, meeting: Any) -> list[Collection]:
+    """The collections attached to a meeting that `user` may open (for the meeting page)."""
+    from accounts.permissions import Perm, can
+
+    return [c for c in _base().filter(poll__meeting=meeting).order_by("pk") if can(user, Perm.VIEW_COLLECTION, c)]
 
 
 def history(collection: Collection, voter: Any, unit: Any = None) -> list[AnswerRevision]:

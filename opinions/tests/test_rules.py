@@ -139,7 +139,11 @@ def test_a_collection_needs_a_title(team) -> None:
 def test_options_are_agree_and_disagree_plus_other_where_offered(team) -> None:
     """(k): no custom options, whatever the input says."""
     collection = make(
-        team, questions=[QuestionInput(text="Đồng ý?", options=["A", "B", "C"]), QuestionInput(text="Khác?", allow_other=True)]
+        team,
+        questions=[
+            QuestionInput(text="Đồng ý?", options=["A", "B", "C"]),
+            QuestionInput(text="Khác?", allow_other=True),
+        ],
     )
     codes = [
         list(Option.objects.filter(question=q).order_by("order").values_list("code", flat=True))
@@ -203,9 +207,7 @@ def test_an_attendee_of_a_meeting_may_not_create_a_collection_for_it(team, organ
     assert not Poll.objects.exists()
 
 
-def test_an_opinion_collector_may_not_attach_a_collection_to_a_meeting_they_do_not_run(
-    team, organiser, leader
-) -> None:
+def test_an_opinion_collector_may_not_attach_a_collection_to_a_meeting_they_do_not_run(team, organiser, leader) -> None:
     meeting = approved(organiser, leader, [team["voter"]])
     with pytest.raises(PermissionDenied):
         actions.do_create_collection(team["creator"], settings_for(team), meeting=meeting)
