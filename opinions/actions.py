@@ -339,6 +339,8 @@ def do_answer(
     voter: Any, collection: Collection, choices: Any, other_texts: Any = None, *, unit: Any = None
 ) -> AnswerOutcome:
     """An answer of `voter` for themself (unit None) or for a consulted unit they receive for."""
+    # The times as stored now, not as the caller's copy had them (an extension may have happened).
+    collection = Collection.objects.select_related("poll", "poll__unit").get(pk=collection.pk)
     current = phase(collection)
     if current == Phase.SCHEDULED:
         raise PermissionDenied

@@ -350,3 +350,15 @@ def test_concurrent_answers_keep_one_per_voter_and_a_gap_free_log_on_postgresql(
     assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) == 6  # released + 5 answers
     collection.refresh_from_db()
     assert verify(collection)[1] is None
+
+
+def test_an_answer_uses_the_expiry_as_stored_not_the_callers_older_copy(cast) -> None:
+    collection = make(cast)
+    stale = Collection.objects.get(pk=collection.pk)  # loaded before the extension
+    old = collection.poll.closes_at
+    assert old is not None
+    with opened(collection):
+        actions.do_extend_expiry(cast["creator"], collection, old + timedelta(days=1))
+    with at(old + timedelta(hours=1)):
+        outcome = actions.do_answer(cast["voter"], stale, *ballot(stale, "agree", "agree"))
+    assert outcome.counted and Participation.objects.filter(voter=cast["voter"]).count() == 1
