@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +15,6 @@ from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Right
 from accounts.permissions import Perm, can
 from conftest import make_user
 from notifications.models import Delivery, Notification
@@ -24,6 +22,7 @@ from opinions import actions, queries
 from opinions.access import access_collection
 from opinions.log import check_receipt, verify
 from opinions.models import AnswerRevision, Collection, LogEntry, RevisionState
+from opinions.tests.conftest import at, ballot, expired, make, opened, settings_for
 from polls.actions import QuestionInput
 from polls.models import Choice, Participation, Poll
 
@@ -31,70 +30,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cast(province):  # type: ignore[no-untyped-def]
-    creator = make_user("snv.tonghop", province["snv"], Right.OPINION_COLLECTOR, full_name="Lê Văn Tổng")
-    voter = make_user(
-        "snv.ykien", province["snv"], full_name="Phan Thị Một", email="mot@snv.example", receive_email=True
-    )
-    silent = make_user("snv.lang", province["snv"], full_name="Hà Văn Lặng")
-    receiver = make_user("stc.vanthu", province["stc"], full_name="Đào Văn Thư")
-    province["stc"].document_receiver = receiver
-    province["stc"].save(update_fields=["document_receiver"])
-    member = make_user("stc.canbo", province["stc"], full_name="Ngô Thị Cán")
-    follower = make_user("snv.theodoi", province["snv"], full_name="Vũ Theo Dõi")
-    outsider = make_user("stc.ngoai", province["stc"], full_name="Tạ Người Ngoài")
-    return {
-        "creator": creator,
-        "voter": voter,
-        "silent": silent,
-        "receiver": receiver,
-        "member": member,
-        "follower": follower,
-        "outsider": outsider,
-        "stc": province["stc"],
-        "snv": province["snv"],
-    }
-
-
-def settings_for(cast: dict[str, Any], **overrides: Any) -> actions.CollectionInput:
-    now = timezone.now()
-    values: dict[str, Any] = {
-        "title": "Lấy ý kiến dự thảo Quy chế",
-        "questions": [QuestionInput(text="Đồng ý?"), QuestionInput(text="Áp dụng từ 2027?", allow_other=True)],
-        "release_at": now + timedelta(hours=1),
-        "expires_at": now + timedelta(days=2),
-        "people": [cast["voter"], cast["silent"]],
-        "units": [cast["stc"]],
-        "followers": [cast["follower"]],
-    }
-    values.update(overrides)
-    return actions.CollectionInput(**values)
-
-
-def make(cast: dict[str, Any], **overrides: Any) -> Collection:
-    return actions.do_create_collection(cast["creator"], settings_for(cast, **overrides))
-
-
-def at(moment: Any) -> Any:
-    return mock.patch("django.utils.timezone.now", return_value=moment)
-
-
-def opened(collection: Collection) -> Any:
-    return at(collection.release_at + timedelta(minutes=1))
-
-
-def expired(collection: Collection) -> Any:
-    assert collection.poll.closes_at is not None
-    return at(collection.poll.closes_at + timedelta(seconds=1))
-
-
-def ballot(collection: Collection, *codes: str, other: str = "") -> tuple[dict[str, int], dict[str, str]]:
-    choices, others = {}, {}
-    for question, code in zip(collection.poll.questions.order_by("order"), codes, strict=True):
-        choices[str(question.pk)] = question.options.get(code=code).pk
-        if code == "other":
-            others[str(question.pk)] = other
-    return choices, others
+def cast(team):  # type: ignore[no-untyped-def]
+    """The people of opinions/tests/conftest.py."""
+    return team
 
 
 @pytest.mark.parametrize(
