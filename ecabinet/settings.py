@@ -334,9 +334,12 @@ CLAMAV_SOCKET = env_str("CLAMAV_SOCKET")
 CLAMAV_TIMEOUT = env_int("CLAMAV_TIMEOUT", 120, minimum=1, maximum=3600)
 
 # --- Digital signatures of ballots (signing/, docs/signing.md) ----------------------------------
-# PEM files of the certification authorities whose certificates may sign ballots (comma-separated
-# paths), e.g. the national root CA and the provider's issuing CA. Empty: every signature is refused.
-SIGNATURE_TRUST_ROOTS = env_list("SIGNATURE_TRUST_ROOTS", [])
+# PEM files of the certification authorities whose certificates may sign ballots (paths separated
+# by commas or colons), e.g. the national root CA and the provider's issuing CA. Empty: every
+# signature is refused.
+SIGNATURE_TRUST_ROOTS = [
+    _path.strip() for _path in env_str("SIGNATURE_TRUST_ROOTS").replace(":", ",").split(",") if _path.strip()
+]
 for _root in SIGNATURE_TRUST_ROOTS:
     if not Path(_root).is_file():
         raise ImproperlyConfigured(f"SIGNATURE_TRUST_ROOTS: {_root} is not a readable file.")

@@ -26,7 +26,7 @@ esac
 
 PY=${PY:-.venv/bin/python}
 LANGS=(vi en)
-MAKEMESSAGES_FLAGS=(--ignore=.venv --ignore=.tools --ignore=var --ignore=tests --no-location -v0)
+MAKEMESSAGES_FLAGS=(--ignore=.venv --ignore=.tools --ignore=var --ignore=tests --no-location --no-wrap -v0)
 # manage.py needs either DEBUG or a SECRET_KEY; these commands touch no database.
 export DEBUG=${DEBUG:-1}
 

@@ -41,6 +41,8 @@ def load_certificate(data: bytes) -> x509.Certificate:
 
 
 def do_add_certificate(user: Any, data: bytes) -> CertificateBinding:
+    """The user sets a signing certificate of theirs (DER or PEM); it counts once their unit
+    administrator confirms it. A certificate already bound to the user and not revoked is refused."""
     certificate = load_certificate(data)
     now = timezone.now()
     not_before = certificate.not_valid_before_utc
@@ -73,12 +75,17 @@ def do_add_certificate(user: Any, data: bytes) -> CertificateBinding:
 
 
 def do_confirm_certificate(admin: Any, binding: CertificateBinding) -> CertificateBinding:
+    """An administrator of the user's unit (never the user) confirms a pending binding."""
     if not can(admin, Perm.CONFIRM_CERTIFICATE, binding):
         raise PermissionDenied
     with transaction.atomic():
         row = CertificateBinding.objects.select_for_update().get(pk=binding.pk)
-        if row.state != BindingState.PENDING:
-            raise ValidationError(_("This certificate has already been confirmed or revoked."), code="decided")
+        if row.state == BindingState.CONFIRMED:
+            raise ValidationError(_("This certificate has already been confirmed."), code="already_confirmed")
+        if row.state == BindingState.REVOKED:
+            raise ValidationError(
+                _("This certificate has been revoked. The user adds it again if it is still theirs."), code="revoked"
+            )
         row.state, row.confirmed_by, row.confirmed_at = BindingState.CONFIRMED, admin, timezone.now()
         row.save(update_fields=["state", "confirmed_by", "confirmed_at"])
         log_action(
@@ -92,6 +99,8 @@ def do_confirm_certificate(admin: Any, binding: CertificateBinding) -> Certifica
 
 
 def do_revoke_certificate(actor: Any, binding: CertificateBinding) -> CertificateBinding:
+    """The user or an administrator of their unit revokes a binding; signatures made with that
+    certificate no longer count for the user (answers already counted stay as they are)."""
     if binding.user_id != actor.pk and not can(actor, Perm.CONFIRM_CERTIFICATE, binding):
         raise PermissionDenied
     with transaction.atomic():

@@ -96,8 +96,24 @@ async def _sign(pdf: bytes, service_url: str, credential_id: str, token: str, pi
         return output.getvalue()
 
 
+def _http_status(exc: BaseException | None) -> int | None:
+    """The HTTP status behind an error (pyHanko wraps aiohttp's in SigningError), if any."""
+    import aiohttp
+
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, aiohttp.ClientResponseError):
+            return exc.status
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
 def sign_remotely(pdf: bytes, account: Any, *, pin: str = "", otp: str = "") -> bytes:
-    """The ballot signed by the user's remote-signing service, or ValidationError with a reason."""
+    """The ballot signed by the user's remote-signing service (`account`: a RemoteSigningAccount),
+    as an incremental update of `pdf`, or ValidationError with a reason the user can act on.
+
+    Blocks for up to a few times CSC_TIMEOUT_SECONDS; runs its own event loop, so call it from
+    synchronous code (a view, a task), not from inside a running loop."""
     import aiohttp
     from pyhanko.sign.general import SigningError
 
@@ -107,4 +123,12 @@ def sign_remotely(pdf: bytes, account: Any, *, pin: str = "", otp: str = "") -> 
         raise
     except (aiohttp.ClientError, SigningError, OSError, TimeoutError, ValueError) as exc:
         logger.warning("remote signing for user %s failed: %r", account.user_id, exc)
+        if _http_status(exc) == 401:
+            raise ValidationError(
+                _(
+                    "The signing service refused the access token. Enter a new token under "
+                    "My account → Digital signature."
+                ),
+                code="csc_token",
+            ) from None
         raise _unreachable() from None

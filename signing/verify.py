@@ -4,10 +4,12 @@ Accepted only when all of these hold, each refusal with its own reason (`code`):
 
 - `not_pdf` / `too_large`: a PDF, at most SIGNED_BALLOT_MAX_BYTES;
 - `unsigned`: it carries a signature;
-- `tampered`: the signature is intact and valid, and covers the whole file (nothing was added
-  after signing);
-- `different_ballot`: the file is exactly the ballot the server handed out, plus one incremental
-  update holding the signature (signing tools append; the answers cannot have been edited);
+- `tampered`: the signature is intact and valid, and covers the whole file, or its whole revision
+  with later updates that pyHanko's difference analysis rates at most form filling (validation
+  data or a document time stamp added by the signing tool; never a change of page content);
+- `different_ballot`: the file is exactly the ballot the server handed out, and its first
+  signature is in the incremental update right after it (signing tools append; the answers
+  cannot have been edited), the only signature of a signer (`/Sig`);
 - `untrusted`: the signer's certificate chains to a configured trust root
   (SIGNATURE_TRUST_ROOTS), checked offline (no fetching);
 - `wrong_signer`: the certificate is the one bound to this user and confirmed by their unit
@@ -22,6 +24,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -40,14 +43,21 @@ class VerifiedSignature:
 
 
 @lru_cache(maxsize=8)
-def _trust_roots(paths: tuple[str, ...]) -> tuple[Any, ...]:
+def _trust_roots(files: tuple[tuple[str, float], ...]) -> tuple[Any, ...]:
     from pyhanko.keys import load_certs_from_pemder
 
-    return tuple(load_certs_from_pemder(list(paths)))
+    return tuple(load_certs_from_pemder([path for path, _mtime in files]))
 
 
 def trust_roots() -> tuple[Any, ...]:
-    return _trust_roots(tuple(getattr(settings, "SIGNATURE_TRUST_ROOTS", ()) or ()))
+    """The certificates of SIGNATURE_TRUST_ROOTS, read again when a file changes (a renewed root)."""
+    paths = tuple(getattr(settings, "SIGNATURE_TRUST_ROOTS", ()) or ())
+    try:
+        return _trust_roots(tuple((path, Path(path).stat().st_mtime) for path in paths))
+    except OSError:
+        # Checked at start-up; a file removed since then refuses every signature, loudly in the log.
+        logger.exception("a file of SIGNATURE_TRUST_ROOTS cannot be read")
+        return ()
 
 
 def _refuse(message: str, code: str) -> ValidationError:
@@ -57,6 +67,7 @@ def _refuse(message: str, code: str) -> ValidationError:
 def verify_signed_ballot(signed: bytes, *, original: bytes, user: Any) -> VerifiedSignature:
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
@@ -65,12 +76,15 @@ def verify_signed_ballot(signed: bytes, *, original: bytes, user: Any) -> Verifi
 
     limit = int(getattr(settings, "SIGNED_BALLOT_MAX_BYTES", 10 * 1024 * 1024))
     if len(signed) > limit:
-        raise _refuse(_("The signed ballot is too large (at most 10 MB)."), "too_large")
+        raise _refuse(
+            _("The signed ballot is too large (at most %(size)s MB).") % {"size": max(1, limit // (1024 * 1024))},
+            "too_large",
+        )
     if not signed.startswith(b"%PDF-"):
         raise _refuse(_("The file is not a PDF. Upload the ballot PDF after signing it."), "not_pdf")
     try:
         reader = PdfFileReader(io.BytesIO(signed), strict=False)
-        signatures = reader.embedded_signatures
+        signatures = reader.embedded_regular_signatures
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         logger.info("unreadable signed ballot: %s", exc)
         raise _refuse(_("The file is not a readable PDF. Upload the ballot PDF after signing it."), "not_pdf") from None
@@ -88,14 +102,22 @@ def verify_signed_ballot(signed: bytes, *, original: bytes, user: Any) -> Verifi
             ),
             "untrusted",
         )
-    signature = signatures[-1]
+    signature = signatures[0]
     context = ValidationContext(trust_roots=list(roots), allow_fetching=False, revocation_mode="soft-fail")
     try:
         status = validate_pdf_signature(signature, context)
     except Exception as exc:  # pyHanko raises several kinds for a broken signature
         logger.info("signature validation failed: %r", exc)
         raise _refuse(_("The signature is broken or the ballot was changed after it was signed."), "tampered") from None
-    if not status.intact or not status.valid or status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+    whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    # Tools that add validation data (LTV) or a document time stamp append another update after
+    # the signature; pyHanko's difference analysis tells those from a change of content.
+    benign_update = (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and status.modification_level is not None
+        and status.modification_level <= ModificationLevel.FORM_FILLING
+    )
+    if not status.intact or not status.valid or not (whole_file or benign_update):
         raise _refuse(_("The signature is broken or the ballot was changed after it was signed."), "tampered")
     original_revisions = PdfFileReader(io.BytesIO(original), strict=False).xrefs.total_revisions
     if len(signatures) != 1 or not signed.startswith(original) or signature.signed_revision != original_revisions:

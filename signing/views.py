@@ -3,20 +3,20 @@ confirmation queue."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import Perm, administered_units_q, can, is_admin
 from core.http import AuthedRequest
 from signing import actions
+from signing.access import access_binding, administered_bindings
 from signing.models import BindingState, CertificateBinding, RemoteSigningAccount
 
 
@@ -51,36 +51,23 @@ def mine(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _binding(user: Any, binding_id: Any) -> CertificateBinding:
-    try:
-        binding = CertificateBinding.objects.select_related("user__unit").get(pk=int(binding_id))
-    except (CertificateBinding.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if binding.user_id != user.pk and not can(user, Perm.CONFIRM_CERTIFICATE, binding):
-        raise Http404
-    return binding
-
-
 @login_required
 def pending(request: AuthedRequest) -> HttpResponse:
-    if not is_admin(request.user):
-        raise Http404
-    scope = administered_units_q(request.user, prefix="user__unit__")
-    rows = CertificateBinding.objects.select_related("user__unit").exclude(user=request.user)
-    if scope is not None:
-        rows = rows.filter(scope)
+    rows = administered_bindings(request.user)
     return render(
         request,
         "signing/pending.html",
         {
             "pending": rows.filter(state=BindingState.PENDING),
-            "confirmed": rows.filter(Q(state=BindingState.CONFIRMED))[:200],
+            "confirmed": rows.filter(state=BindingState.CONFIRMED)[:200],
         },
     )
 
 
-def _decide(request: AuthedRequest, binding_id: int, step: Any, success: str) -> HttpResponse:
-    binding = _binding(request.user, binding_id)
+def _decide(
+    request: AuthedRequest, binding_id: int, step: Callable[[Any, CertificateBinding], Any], success: str
+) -> HttpResponse:
+    binding = access_binding(request.user, binding_id)
     try:
         step(request.user, binding)
     except ValidationError as exc:

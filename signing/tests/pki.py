@@ -115,7 +115,7 @@ def write_pem(identity: Identity, path: Path) -> Path:
     return path
 
 
-def sign_with_own_tool(pdf: bytes, identity: Identity, tmp: Path) -> bytes:
+def sign_with_own_tool(pdf: bytes, identity: Identity, tmp: Path, *, field_name: str = "ChuKySo") -> bytes:
     """What a desktop signing tool does: open the PKCS#12, append a signature as an incremental update."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
@@ -124,7 +124,7 @@ def sign_with_own_tool(pdf: bytes, identity: Identity, tmp: Path) -> bytes:
     assert signer is not None
     output = signers.sign_pdf(
         IncrementalPdfFileWriter(io.BytesIO(pdf)),
-        signers.PdfSignatureMetadata(field_name="ChuKySo", md_algorithm="sha256"),
+        signers.PdfSignatureMetadata(field_name=field_name, md_algorithm="sha256"),
         signer=signer,
     )
     return output.getvalue()

@@ -40,6 +40,7 @@ class CscServer:
 
     def __init__(self, identity: Identity) -> None:
         self.identity = identity
+        self.credential_ids = ["cred-1"]
         self.calls: list[str] = []
         self.sads: set[str] = set()
         server = self
@@ -72,7 +73,7 @@ class CscServer:
 
     def handle(self, endpoint: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if endpoint == "credentials/list":
-            return 200, {"credentialIDs": ["cred-1"]}
+            return 200, {"credentialIDs": self.credential_ids}
         if body.get("credentialID") != "cred-1":
             return 400, {"error": "invalid_request", "error_description": "unknown credential"}
         if endpoint == "credentials/info":
@@ -163,3 +164,27 @@ def test_the_service_address_must_be_https_except_on_loopback_in_tests(snv_membe
         snv_member, service_url="https://mysign.example.vn/", credential_id="", access_token=TOKEN
     )
     assert account.service_url == "https://mysign.example.vn"
+
+
+def test_a_wrong_access_token_is_refused_with_a_clear_message(ready, csc, snv_member) -> None:
+    account = do_set_remote_account(snv_member, service_url=csc.url, credential_id="cred-1", access_token="stale")
+    with pytest.raises(ValidationError) as info:
+        sign_remotely(ballot(), account, pin=PIN)
+    assert info.value.code == "csc_token" and info.value.messages[0]
+    assert not csc.calls  # every call was refused at the Bearer check
+
+
+def test_without_a_credential_id_a_service_holding_several_credentials_is_refused(ready, csc, snv_member) -> None:
+    csc.credential_ids = ["cred-1", "cred-2"]
+    account = do_set_remote_account(snv_member, service_url=csc.url, credential_id="", access_token=TOKEN)
+    with pytest.raises(ValidationError) as info:
+        sign_remotely(ballot(), account, pin=PIN)
+    assert info.value.code == "csc_credential" and csc.calls == ["credentials/list"]
+
+
+def test_a_service_address_ending_in_csc_v1_is_accepted_too(ready, csc, snv_member) -> None:
+    account = do_set_remote_account(
+        snv_member, service_url=f"{csc.url}/csc/v1", credential_id="cred-1", access_token=TOKEN
+    )
+    original = ballot()
+    assert verify_signed_ballot(sign_remotely(original, account, pin=PIN), original=original, user=snv_member)
