@@ -52,7 +52,7 @@ def _pending_transfer(transfer_id: int) -> TransferRequest:
 def access_incoming_transfer(user: Any, transfer_id: int) -> TransferRequest:
     """A pending transfer the user may accept or decline (admin of the receiving unit)."""
     transfer = _pending_transfer(transfer_id)
-    if not can(user, Perm.DECIDE_TRANSFER, transfer.to_unit):
+    if not can(user, Perm.DECIDE_TRANSFER, transfer):
         raise Http404
     return transfer
 

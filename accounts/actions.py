@@ -323,7 +323,7 @@ def _decide(actor: User, transfer: TransferRequest, status: TransferStatus) -> b
 
 
 def do_accept_transfer(actor: User, transfer: TransferRequest) -> None:
-    _require(actor, Perm.DECIDE_TRANSFER, transfer.to_unit)
+    _require(actor, Perm.DECIDE_TRANSFER, transfer)
     user = transfer.user
     check_transfer(user, transfer.to_unit)
     with transaction.atomic():
@@ -345,7 +345,7 @@ def do_accept_transfer(actor: User, transfer: TransferRequest) -> None:
 
 
 def do_decline_transfer(actor: User, transfer: TransferRequest) -> None:
-    _require(actor, Perm.DECIDE_TRANSFER, transfer.to_unit)
+    _require(actor, Perm.DECIDE_TRANSFER, transfer)
     with transaction.atomic():
         if not _decide(actor, transfer, TransferStatus.DECLINED):
             raise ValidationError(_("This transfer has already been decided."), code="decided")

@@ -113,6 +113,9 @@ def _user_context(request: AuthedRequest, target: User, form: Any = None) -> dic
     ]
     return {
         "target": target,
+        # False for an account holding a right the actor could not grant (a unit admin looking at a
+        # system administrator of their unit): the page is read-only then.
+        "can_manage": can(actor, Perm.MANAGE_USER, target),
         "form": form or UserFieldsForm(initial={f: getattr(target, f) for f in actions.USER_FIELDS}),
         "rights": rights,
         "transfer_form": TransferForm(),

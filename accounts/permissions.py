@@ -8,6 +8,8 @@ Scope rules (Điều 3, 4):
 - a system administrator acts on every unit and user;
 - a unit administrator acts on their own unit and every unit below it, never elsewhere;
 - granting unit-admin or system-admin rights is for system administrators only;
+- nobody acts on an account that holds a right they could not grant themselves: an account with
+  the unit-admin or system-admin right is managed only by system administrators;
 - external guests hold no rights.
 """
 
@@ -99,6 +101,18 @@ def administered_units_q(user: Any, prefix: str = "") -> Q | None:
     return Q(pk__in=[])
 
 
+# Rights only a system administrator may grant, and so the accounts holding them are theirs alone.
+SYSTEM_ADMIN_GRANTED = frozenset({Right.SYSTEM_ADMIN, Right.UNIT_ADMIN})
+
+
+def could_grant_every_right_of(user: Any, target: User) -> bool:
+    """True when `user` could have granted each right `target` holds. A unit administrator who could
+    reset the password of a system administrator in their unit could take over the system."""
+    if is_system_admin(user):
+        return True
+    return not (target.rights() & SYSTEM_ADMIN_GRANTED)
+
+
 def administers(user: Any, unit: OrgUnit | None) -> bool:
     if unit is None:
         return False
@@ -129,6 +143,8 @@ def _manage_users_of_unit(user: Any, unit: OrgUnit) -> bool:
 def _manage_user(user: Any, target: User) -> bool:
     if target.is_superuser and not user.is_superuser:
         return False
+    if not could_grant_every_right_of(user, target):
+        return False
     return administers(user, target.unit)
 
 
@@ -146,8 +162,9 @@ def _transfer_directly(user: Any, target_and_unit: tuple[User, OrgUnit]) -> bool
     return _manage_user(user, target) and administers(user, to_unit)
 
 
-def _decide_transfer(user: Any, to_unit: OrgUnit) -> bool:
-    return administers(user, to_unit)
+def _decide_transfer(user: Any, transfer: Any) -> bool:
+    """Accepting a move drops the moved account's rights: only for accounts the decider outranks."""
+    return administers(user, transfer.to_unit) and could_grant_every_right_of(user, transfer.user)
 
 
 def _view_audit(user: Any, obj: Any) -> bool:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.access import administered_units, manageable_users
 from accounts.models import OrgUnit, Right, RightGrant, TransferRequest, TransferStatus, User, UserSession
 from accounts.passwords import password_expires_at
-from accounts.permissions import administered_units_q, is_admin
+from accounts.permissions import SYSTEM_ADMIN_GRANTED, administered_units_q, is_admin
 
 
 def rights_labels(user: User) -> list[str]:
@@ -44,7 +44,8 @@ def incoming_transfers(actor: User) -> QuerySet[TransferRequest]:
     pending = TransferRequest.objects.filter(status=TransferStatus.PENDING).select_related(
         "user", "from_unit", "to_unit", "requested_by"
     )
-    return pending if scope is None else pending.filter(scope)
+    # A system administrator's scope is None; anyone else never sees moves of accounts they do not outrank.
+    return pending if scope is None else pending.filter(scope).exclude(user__grants__right__in=SYSTEM_ADMIN_GRANTED)
 
 
 def outgoing_transfers(actor: User) -> QuerySet[TransferRequest]:
@@ -52,7 +53,7 @@ def outgoing_transfers(actor: User) -> QuerySet[TransferRequest]:
     pending = TransferRequest.objects.filter(status=TransferStatus.PENDING).select_related(
         "user", "from_unit", "to_unit", "requested_by"
     )
-    return pending if scope is None else pending.filter(scope)
+    return pending if scope is None else pending.filter(scope).exclude(user__grants__right__in=SYSTEM_ADMIN_GRANTED)
 
 
 def transfer_history(actor: User, limit: int = 50) -> QuerySet[TransferRequest]:
