@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from audit.models import AuditEntry
+from core.exports import csv_row, xlsx_row
 
 
 def headers() -> list[str]:
@@ -56,17 +57,18 @@ class _Echo:
 def csv_stream(entries: QuerySet[AuditEntry]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # Excel opens UTF-8 CSV with Vietnamese text correctly only with a BOM
-    yield writer.writerow(headers())
+    yield writer.writerow(csv_row(headers()))
     for row in rows(entries):
-        yield writer.writerow(row)
+        # A username typed at a failed sign-in is anyone's text: never a formula.
+        yield writer.writerow(csv_row(row))
 
 
 def xlsx_bytes(entries: QuerySet[AuditEntry]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Audit log"))
-    sheet.append(headers())
+    sheet.append(xlsx_row(sheet, headers()))
     for row in rows(entries):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

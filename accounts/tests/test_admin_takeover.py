@@ -73,7 +73,7 @@ def test_unit_admin_actions_on_a_system_admin_are_refused(attempt, snv_admin: Us
 
 
 def test_reset_page_gives_no_temporary_password_for_a_system_admin(
-    client: Client, snv_admin: User, snv_sysadmin: User
+    client: Client, province, snv_admin: User, snv_sysadmin: User
 ) -> None:
     login(client, snv_admin)
     base = f"/admin-units/users/{snv_sysadmin.pk}"
@@ -82,7 +82,7 @@ def test_reset_page_gives_no_temporary_password_for_a_system_admin(
         (f"{base}/active/", {"active": "0"}),
         (f"{base}/", {"full_name": "X", "is_external": "on", "organisation": "Y"}),
         (f"{base}/right/", {"right": "organiser", "grant": "1"}),
-        (f"{base}/transfer/", {"to_unit": snv_sysadmin.unit.parent_id}),
+        (f"{base}/transfer/", {"to_unit": province["stc"].pk}),
     ]:
         response = client.post(url, data)
         assert response.status_code == 403, url
@@ -102,7 +102,7 @@ def test_receiving_admin_cannot_accept_the_move_of_an_admin(
 ) -> None:
     """Accepting a move drops the account's rights: a unit admin would strip a system admin."""
     transfer = TransferRequest.objects.create(
-        user=snv_sysadmin, from_unit=snv_sysadmin.unit, to_unit=province["stc"], requested_by=sysadmin
+        user=snv_sysadmin, from_unit=province["snv"], to_unit=province["stc"], requested_by=sysadmin
     )
     with pytest.raises(PermissionDenied):
         actions.do_accept_transfer(stc_admin, transfer)
@@ -112,7 +112,7 @@ def test_receiving_admin_cannot_accept_the_move_of_an_admin(
 
 def test_incoming_list_hides_moves_of_admins(client: Client, province, sysadmin, stc_admin, snv_sysadmin) -> None:  # type: ignore[no-untyped-def]
     transfer = TransferRequest.objects.create(
-        user=snv_sysadmin, from_unit=snv_sysadmin.unit, to_unit=province["stc"], requested_by=sysadmin
+        user=snv_sysadmin, from_unit=province["snv"], to_unit=province["stc"], requested_by=sysadmin
     )
     login(client, stc_admin)
     assert snv_sysadmin.full_name not in client.get("/admin-units/transfers/").content.decode()
