@@ -27,6 +27,23 @@ def _find_user(username: str) -> User | None:
     return User.objects.filter(username=username.strip().lower()).select_related("unit").first()
 
 
+def _unknown_name_locked_until(username: str) -> Any:
+    """When a name that belongs to no account is "locked": after LOGIN_MAX_FAILURES failures within
+    the lockout window, until the lockout period after the last of them (as an account would be)."""
+    name = username.strip().lower()[:150]
+    if not name:
+        return None
+    window_start = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    recent = list(
+        LoginFailure.objects.filter(username__iexact=name, at__gte=window_start)
+        .order_by("-at")
+        .values_list("at", flat=True)[: settings.LOGIN_MAX_FAILURES]
+    )
+    if len(recent) < settings.LOGIN_MAX_FAILURES:
+        return None
+    return recent[0] + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are created by unit administrators (Điều 4.3), never by sign-up.
@@ -47,14 +64,16 @@ class AccountAdapter(DefaultAccountAdapter):
                 % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
                 code="ip_limited",
             )
-        user = _find_user(credentials.get("username", ""))
-        if user is not None and user.locked_until and user.locked_until > timezone.now():
+        username = credentials.get("username", "")
+        user = _find_user(username)
+        locked_until = user.locked_until if user is not None else _unknown_name_locked_until(username)
+        if locked_until and locked_until > timezone.now():
             raise ValidationError(
                 _(
                     "This account is locked for %(minutes)d more minutes after %(failures)d failed sign-ins. "
                     "Wait and try again, or ask your unit administrator to unlock it."
                 )
-                % {"minutes": _minutes_left(user.locked_until), "failures": settings.LOGIN_MAX_FAILURES},
+                % {"minutes": _minutes_left(locked_until), "failures": settings.LOGIN_MAX_FAILURES},
                 code="locked",
             )
 
@@ -67,6 +86,11 @@ class AccountAdapter(DefaultAccountAdapter):
         username = credentials.get("username", "")
         user = _find_user(username)
         locked = do_record_login_failure(username, user, client_ip(request.META))
+        if user is None:
+            # An unknown name is "locked" exactly like an account, so the message does not tell an
+            # attacker which usernames exist.
+            until = _unknown_name_locked_until(username)
+            locked = until is not None and until > timezone.now()
         if locked:
             raise ValidationError(
                 _(

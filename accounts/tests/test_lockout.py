@@ -105,3 +105,32 @@ def test_self_service_password_reset_by_email_is_off(client, snv_member: User) -
     assert response.status_code == 200
     assert mail.outbox == []
     assert "/auth/password/reset/key/" not in response.content.decode()
+
+
+def _error_text(response) -> str:  # type: ignore[no-untyped-def]
+    """The sign-in form's error, with numbers and names masked, as the visitor reads it."""
+    import re
+
+    errors = response.context["form"].non_field_errors()
+    return re.sub(r"\d+", "N", " ".join(errors))
+
+
+def test_unknown_name_is_locked_like_an_account_so_names_cannot_be_probed(client, snv_member: User) -> None:
+    """The lockout message must not tell an attacker whether a username exists."""
+    known = [attempt(client, snv_member.username, "sai-mat-khau-1", ip=f"10.0.1.{n}") for n in range(6)]
+    unknown = [attempt(client, "khong.ton.tai", "sai-mat-khau-1", ip=f"10.0.2.{n}") for n in range(6)]
+    assert [_error_text(r) for r in known] == [_error_text(r) for r in unknown]
+    assert "N" in _error_text(unknown[4])  # the 5th failure announces the lock, with its minutes
+    assert _error_text(unknown[3]) != _error_text(unknown[4]) != ""
+    # While "locked", even another password for the unknown name gets the locked message.
+    assert _error_text(attempt(client, "khong.ton.tai", "khac-1", ip="10.0.3.1")) == _error_text(known[5])
+
+
+def test_unknown_name_lock_ends_with_the_lockout_period(client, province) -> None:
+    for n in range(5):
+        attempt(client, "khong.ton.tai", "sai-mat-khau-1", ip=f"10.0.4.{n}")
+    LoginFailure.objects.filter(username="khong.ton.tai").update(at=timezone.now() - timedelta(minutes=16))
+    response = attempt(client, "khong.ton.tai", "sai-mat-khau-1", ip="10.0.4.9")
+    ordinary = attempt(client, "ten.moi.khac", "sai-mat-khau-1", ip="10.0.4.10")
+    assert _error_text(response) == _error_text(ordinary)  # an ordinary wrong-password message again
+    assert LoginFailure.objects.filter(username="khong.ton.tai").count() == 6
