@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import (
+    LoginFailure,
     OrgUnit,
     Right,
     RightGrant,
@@ -480,7 +481,6 @@ def lockout_until(now: Any = None) -> Any:
 
 def do_record_login_failure(username: str, user: User | None, ip: str | None) -> bool:
     """Count one failed sign-in; returns True when this failure locked the account."""
-    from accounts.models import LoginFailure
 
     with transaction.atomic():
         LoginFailure.objects.create(ip=ip, username=username[:150])
@@ -524,6 +524,29 @@ def do_record_logout(user: User, *, session_key: str | None) -> None:
         if session_key:
             UserSession.objects.filter(session_key=session_key).delete()
         log_action("auth.logout", actor=user, target=user)
+
+
+def do_purge_personal_data(*, now: Any = None) -> dict[str, int]:
+    """Retention of personal data (Luật 91/2025): failed sign-ins and stale session records older
+    than SIGN_IN_RECORDS_DAYS are deleted; audit entries older than AUDIT_PERSONAL_DATA_DAYS lose
+    their network address and browser (the chain still verifies). Idempotent; run daily."""
+    from audit.personal import pseudonymise_audit_entries
+
+    now = now or timezone.now()
+    records_before = now - timedelta(days=settings.SIGN_IN_RECORDS_DAYS)
+    audit_before = now - timedelta(days=settings.AUDIT_PERSONAL_DATA_DAYS)
+    with transaction.atomic():
+        failures, _rows = LoginFailure.objects.filter(at__lt=records_before).delete()
+        sessions, _rows = UserSession.objects.filter(last_seen__lt=records_before).delete()
+        erased = pseudonymise_audit_entries(audit_before)
+        counts = {"login_failures_deleted": failures, "sessions_deleted": sessions, "audit_entries_erased": erased}
+        if any(counts.values()):
+            log_action(
+                "privacy.personal_data_purged",
+                actor=None,
+                data={**counts, "records_before": records_before.isoformat(), "audit_before": audit_before.isoformat()},
+            )
+    return counts
 
 
 def do_bootstrap_system_admin(*, username: str, full_name: str, unit: OrgUnit, password: str, **fields: Any) -> User:

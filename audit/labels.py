@@ -10,6 +10,7 @@ ACTION_LABELS = {
     "auth.login_failed": _("Failed sign-in"),
     "auth.locked": _("Account locked after failed sign-ins"),
     "auth.sessions_ended": _("Signed out other sessions"),
+    "privacy.personal_data_purged": _("Personal data past its retention period erased"),
     "user.bootstrap_admin": _("First system administrator created"),
     "user.created": _("Account created"),
     "user.updated": _("Account details changed"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.context import current_request_info
 from audit.models import AuditChainHead, AuditEntry
+from audit.personal import new_salt, personal_digest
 
 if TYPE_CHECKING:
     from accounts.models import OrgUnit, User
@@ -52,7 +53,10 @@ def log_action(
             user_agent=info.user_agent,
             data=_json_safe(data or {}),
             prev_hash=head.last_hash,
+            hash_version=2,
         )
+        entry.personal_salt = new_salt()
+        entry.personal_digest = personal_digest(entry.personal_salt, entry.ip, entry.user_agent)
         entry.hash = entry.compute_hash()
         entry.save()
         AuditChainHead.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=entry.hash)

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from audit.chain import GENESIS_HASH, AppendOnly, link_hash
+from audit.personal import personal_digest
 
 __all__ = ["GENESIS_HASH", "AuditChainHead", "AuditEntry"]
 
@@ -48,6 +49,13 @@ class AuditEntry(AppendOnly, models.Model):
     data = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Version 1 hashed the address and browser themselves. Version 2 (every entry written since)
+    # hashes a salted digest of them instead, so they can be erased after the retention period
+    # (audit/personal.py) while the chain still verifies: the digest stays, the salt goes with them.
+    hash_version = models.PositiveSmallIntegerField(default=1)
+    personal_salt = models.CharField(max_length=32, blank=True)
+    personal_digest = models.CharField(max_length=64, blank=True)
+    pseudonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-seq"]
@@ -59,6 +67,8 @@ class AuditEntry(AppendOnly, models.Model):
         return f"#{self.seq} {self.action}"
 
     def content(self) -> dict[str, Any]:
+        if self.hash_version >= 2:
+            return self._content_v2()
         return {
             "seq": self.seq,
             "at": self.at.isoformat(timespec="microseconds"),
@@ -70,6 +80,28 @@ class AuditEntry(AppendOnly, models.Model):
             "target_id": self.target_id,
             "ip": self.ip,
             "user_agent": self.user_agent,
+            "data": self.data,
+        }
+
+    def _content_v2(self) -> dict[str, Any]:
+        if self.pseudonymised_at is None:
+            # While the address and browser are kept, they must still match the digest in the chain.
+            personal = personal_digest(self.personal_salt, self.ip, self.user_agent)
+        elif self.ip is None and self.user_agent == "" and self.personal_salt == "":
+            personal = self.personal_digest
+        else:  # "erased" but something is still there: not what pseudonymisation leaves
+            personal = "erased entry still holds personal data"
+        return {
+            "v": 2,
+            "seq": self.seq,
+            "at": self.at.isoformat(timespec="microseconds"),
+            "actor": self.actor_id,
+            "actor_name": self.actor_name,
+            "unit": self.unit_id,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "personal": personal,
             "data": self.data,
         }
 

@@ -195,6 +195,11 @@ PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=1)
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 30, minimum=1)
+# Personal data (Luật 91/2025, Nghị định 356/2025; `manage.py purge_personal_data`): days the network
+# address and browser of an audit entry are kept before they are erased (the chain still verifies),
+# and days failed sign-ins and ended sessions are kept.
+AUDIT_PERSONAL_DATA_DAYS = env_int("AUDIT_PERSONAL_DATA_DAYS", 365, minimum=30)
+SIGN_IN_RECORDS_DAYS = env_int("SIGN_IN_RECORDS_DAYS", 90, minimum=1)
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
