@@ -55,6 +55,7 @@ class Perm(TextChoices):
     ATTEND_MEETING = "meeting.attend"  # an attendee with rights (or their substitute): check in, speak, vote, comment
     REPORT_INCIDENT = "meeting.report_incident"
     HANDLE_INCIDENT = "meeting.handle_incident"
+    VIEW_CONTRIBUTIONS = "meeting.view_contributions"  # compiled comments, their XLSX, incidents; also after the end
     # Rules for these live in polls/permissions.py.
     MANAGE_POLL = "poll.manage"
     VIEW_POLL_RESULTS = "poll.results"

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell, WriteOnlyCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["FORMULA_START", "csv_row", "csv_text", "is_formula_like", "xlsx_row", "xlsx_set", "xlsx_text"]
@@ -48,7 +48,7 @@ def xlsx_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def xlsx_set(cell: Cell, value: Any) -> Cell:
+def xlsx_set(cell: Cell | MergedCell, value: Any) -> Cell | MergedCell:
     """Write `value` into `cell`; a string is always a string cell, never a formula."""
     if isinstance(value, str):
         text = xlsx_text(value)
@@ -63,4 +63,9 @@ def xlsx_set(cell: Cell, value: Any) -> Cell:
 
 def xlsx_row(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
     """Cells for `sheet.append(...)` of a write-only (or normal) worksheet, each written safely."""
-    return [xlsx_set(WriteOnlyCell(sheet), value) for value in values]
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet)
+        xlsx_set(cell, value)
+        cells.append(cell)
+    return cells

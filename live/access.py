@@ -9,10 +9,9 @@ from django.http import Http404
 from accounts.permissions import Perm
 from live.actions import live_state
 from live.models import LiveState
+from live.permissions import ROOM_STATUSES
 from meetings.access import access_meeting
-from meetings.models import Meeting, MeetingStatus
-
-ROOM_STATUSES = (MeetingStatus.APPROVED, MeetingStatus.POSTPONED, MeetingStatus.IN_PROGRESS, MeetingStatus.ENDED)
+from meetings.models import Meeting
 
 
 def access_live(user: Any, meeting_id: Any, *, perm: Perm | None = None) -> tuple[Meeting, LiveState]:

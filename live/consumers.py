@@ -10,6 +10,7 @@ check-ins and ballots go through the same actions as the HTTP endpoints.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import weakref
@@ -50,7 +51,27 @@ class FastDispatchMixin:
         await handler(message)
 
 
-class MeetingConsumer(FastDispatchMixin, AsyncJsonWebsocketConsumer):
+class RoomJsonConsumer(FastDispatchMixin, AsyncJsonWebsocketConsumer):
+    """JSON over a websocket, forgiving of bad clients: a message too large, not text or not JSON
+    gets an error event and the connection stays open (channels would raise and close it)."""
+
+    async def websocket_receive(self, message: dict[str, Any]) -> None:
+        text = message.get("text")
+        if text is None:
+            await self.send_json({"type": "error", "error": _("The message was not understood.")})
+            return
+        if len(text) > MAX_MESSAGE_BYTES:
+            await self.send_json({"type": "error", "error": _("The message is too large.")})
+            return
+        try:
+            content = json.loads(text)
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
+            await self.send_json({"type": "error", "error": _("The message was not understood.")})
+            return
+        await self.receive_json(content)
+
+
+class MeetingConsumer(RoomJsonConsumer):
     meeting_id: int
     group: str
 
@@ -108,13 +129,6 @@ class MeetingConsumer(FastDispatchMixin, AsyncJsonWebsocketConsumer):
             except Http404:
                 return None
         return snapshot(meeting, live, self.scope["user"])
-
-    async def websocket_receive(self, message: dict[str, Any]) -> None:
-        text = message.get("text") or ""
-        if len(text) > MAX_MESSAGE_BYTES:
-            await self.send_json({"type": "error", "error": _("The message is too large.")})
-            return
-        await super().websocket_receive(message)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
@@ -260,7 +274,7 @@ def checkin_writer() -> CheckinWriter:
     return current
 
 
-class DisplayConsumer(FastDispatchMixin, AsyncJsonWebsocketConsumer):
+class DisplayConsumer(RoomJsonConsumer):
     """The room display: a per-meeting token instead of a login; it only listens."""
 
     meeting_id: int

@@ -25,8 +25,8 @@ from accounts.permissions import Perm, can
 from audit.log import log_action
 from live import events
 from live.models import Comment, Incident, IncidentKind, IncidentStatus
-from live.permissions import LIVE_STATUSES
-from meetings.models import AgendaItem, Meeting
+from live.permissions import LIVE_STATUSES, takes_part
+from meetings.models import AgendaItem, Meeting, MeetingStatus
 
 MAX_COMMENT = 4000
 MAX_INCIDENT = 2000
@@ -37,13 +37,21 @@ def may_comment(user: Any, meeting: Meeting) -> bool:
     return can(user, Perm.ATTEND_MEETING, meeting) or can(user, Perm.RUN_MEETING, meeting)
 
 
+def _refuse(user: Any, meeting: Meeting, after_the_end: str) -> None:
+    """PermissionDenied for who never could; a ValidationError saying why for a participant who
+    no longer can because the meeting has ended (the compiled record stays readable)."""
+    if meeting.status == MeetingStatus.ENDED and takes_part(user, meeting):
+        raise ValidationError(after_the_end)
+    raise PermissionDenied
+
+
 def do_add_comment(
     user: Any, meeting: Meeting, *, text: str, agenda_item: AgendaItem | None = None, document: Any = None
 ) -> Comment:
     """Before and during the meeting. The same comment sent twice within seconds (a double tap, a
     retry) is stored once."""
     if not may_comment(user, meeting):
-        raise PermissionDenied
+        _refuse(user, meeting, _("Comments are closed: the meeting has ended."))
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Write your comment."))
@@ -98,24 +106,34 @@ def compiled_comments(meeting: Meeting) -> list[dict[str, Any]]:
 
 
 def comments_xlsx(meeting: Meeting) -> bytes:
+    """The compiled comments as a workbook; every text through the shared safe-cell writer, so a
+    comment such as "=HYPERLINK(...)" stays the text it is (core/exports.py)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+
+    from core.exports import xlsx_set
 
     book = Workbook()
     sheet = book.create_sheet("Y kien", 0)
     for other in book.worksheets[1:]:
         book.remove(other)
-    sheet.append([_("Comments on the meeting: %(title)s") % {"title": meeting.title}])
+
+    def write_row(row: int, values: list[Any]) -> None:
+        for column, value in enumerate(values, start=1):
+            xlsx_set(sheet.cell(row=row, column=column), value)
+
+    write_row(1, [_("Comments on the meeting: %(title)s") % {"title": meeting.title}])
     sheet["A1"].font = Font(bold=True, size=13)
     headers = [_("No."), _("Agenda item"), _("Document"), _("Commented by"), _("Unit"), _("Time"), _("Comment")]
-    sheet.append(headers)
+    write_row(2, headers)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     number = 0
     for group in compiled_comments(meeting):
         for comment in group["comments"]:
             number += 1
-            sheet.append(
+            write_row(
+                number + 2,
                 [
                     number,
                     group["title"],
@@ -124,7 +142,7 @@ def comments_xlsx(meeting: Meeting) -> bytes:
                     comment.author.unit.name if comment.author.unit is not None else "",
                     timezone.localtime(comment.created_at).strftime("%H:%M %d/%m/%Y"),
                     comment.text,
-                ]
+                ],
             )
     for column, width in zip("ABCDEFG", (6, 40, 30, 25, 30, 18, 80), strict=True):
         sheet.column_dimensions[column].width = width
@@ -150,7 +168,7 @@ def _incident_counts(meeting: Meeting) -> dict[str, int]:
 
 def do_report_incident(user: Any, meeting: Meeting, *, kind: str, description: str) -> Incident:
     if not can(user, Perm.REPORT_INCIDENT, meeting):
-        raise PermissionDenied
+        _refuse(user, meeting, _("The meeting has ended: problems can no longer be reported in its room."))
     if kind not in IncidentKind.values:
         raise ValidationError(_("Choose the kind of problem from the list."))
     description = (description or "").strip()

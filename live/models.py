@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meetings.models import AgendaItem, Invitation, Meeting
 
@@ -52,10 +53,10 @@ class LiveState(models.Model):
 
 
 class AttendanceStatus(models.TextChoices):
-    PRESENT = "present", _("Present")
-    LATE = "late", _("Late")
-    ABSENT = "absent", _("Absent")
-    EXCUSED = "excused", _("Excused")
+    PRESENT = "present", pgettext_lazy("attendance", "Present")
+    LATE = "late", pgettext_lazy("attendance", "Late")
+    ABSENT = "absent", pgettext_lazy("attendance", "Absent")
+    EXCUSED = "excused", pgettext_lazy("attendance", "Excused")
 
 
 PRESENT_STATUSES = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
@@ -98,12 +99,12 @@ class Attendance(models.Model):
 
 
 class SpeakState(models.TextChoices):
-    WAITING = "waiting", _("Waiting")
-    SPEAKING = "speaking", _("On the floor")
-    DONE = "done", _("Spoke")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    REFUSED = "refused", _("Refused")
-    SKIPPED = "skipped", _("Skipped")
+    WAITING = "waiting", pgettext_lazy("request to speak", "Waiting")
+    SPEAKING = "speaking", pgettext_lazy("request to speak", "On the floor")
+    DONE = "done", pgettext_lazy("request to speak", "Spoke")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request to speak", "Withdrawn")
+    REFUSED = "refused", pgettext_lazy("request to speak", "Refused")
+    SKIPPED = "skipped", pgettext_lazy("request to speak", "Skipped")
 
 
 OPEN_SPEAK_STATES = (SpeakState.WAITING, SpeakState.SPEAKING)
@@ -181,17 +182,17 @@ class Comment(models.Model):
 
 
 class IncidentKind(models.TextChoices):
-    AUDIO = "audio", _("Audio")
-    NETWORK = "network", _("Network")
-    DEVICE = "device", _("Device")
-    ACCESS = "access", _("Access / sign-in")
-    OTHER = "other", _("Other")
+    AUDIO = "audio", pgettext_lazy("incident kind", "Audio")
+    NETWORK = "network", pgettext_lazy("incident kind", "Network")
+    DEVICE = "device", pgettext_lazy("incident kind", "Device")
+    ACCESS = "access", pgettext_lazy("incident kind", "Access / sign-in")
+    OTHER = "other", pgettext_lazy("incident kind", "Other")
 
 
 class IncidentStatus(models.TextChoices):
-    OPEN = "open", _("Reported")
-    HANDLING = "handling", _("Being handled")
-    RESOLVED = "resolved", _("Resolved")
+    OPEN = "open", pgettext_lazy("incident status", "Reported")
+    HANDLING = "handling", pgettext_lazy("incident status", "Being handled")
+    RESOLVED = "resolved", pgettext_lazy("incident status", "Resolved")
 
 
 class Incident(models.Model):
@@ -199,7 +200,7 @@ class Incident(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="incidents")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(_("kind"), max_length=10, choices=IncidentKind.choices)
+    kind = models.CharField(pgettext_lazy("incident", "kind"), max_length=10, choices=IncidentKind.choices)
     description = models.TextField(_("description"))
     status = models.CharField(max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.OPEN)
     resolution = models.TextField(_("resolution"), blank=True)

@@ -9,10 +9,12 @@ with a redirect and a flash message, so the console also works without the scrip
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -28,7 +30,7 @@ from accounts.permissions import Perm, can
 from core.http import AuthedRequest
 from live import actions, rules
 from live.access import access_display, access_live
-from live.models import AttendanceStatus, LiveState, QuorumRule
+from live.models import AttendanceStatus, IncidentKind, LiveState, QuorumRule
 from live.permissions import runs_meeting
 from live.queries import snapshot
 from meetings.models import AgendaItem, Invitation, Meeting, MeetingStatus
@@ -98,9 +100,20 @@ def _qr_url(request: HttpRequest, live: LiveState) -> str:
 
 
 def _qr_svg(url: str) -> str:
+    """The code as an <svg> element for inline HTML (the HTML parser puts it in the SVG namespace)."""
     return str(
         segno.make(url, error="m").svg_inline(scale=QR_SCALE, border=2, dark="#000", light="#fff", omitsize=True)
     )
+
+
+def _qr_svg_document(url: str) -> bytes:
+    """The code as a stand-alone SVG document. It needs the SVG namespace (xmlns): parsed as XML
+    without it the elements are not SVG and the browser draws them 0×0."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=QR_SCALE, border=2, dark="#000", light="#fff", omitsize=True, xmldecl=True
+    )
+    return buffer.getvalue()
 
 
 def _page_context(meeting: Meeting, live: LiveState, data: dict[str, Any]) -> dict[str, Any]:
@@ -112,6 +125,7 @@ def _page_context(meeting: Meeting, live: LiveState, data: dict[str, Any]) -> di
         "current": next((item for item in data["agenda"] if item["id"] == current_id), None),
         "labels": _labels(),
         "server_now": int(timezone.now().timestamp() * 1000),
+        "qr_refresh_ms": settings.LIVE_QR_REFRESH_SECONDS * 1000,
         "nav_active": "meetings",
     }
 
@@ -131,6 +145,8 @@ def room(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "can_run": can(user, Perm.RUN_MEETING, meeting),
             "can_attend": can(user, Perm.ATTEND_MEETING, meeting),
             "can_report_incident": can(user, Perm.REPORT_INCIDENT, meeting),
+            "can_view_contributions": can(user, Perm.VIEW_CONTRIBUTIONS, meeting),
+            "incident_kinds": IncidentKind.choices,
         }
     )
     return render(request, "live/room.html", context)
@@ -151,6 +167,7 @@ def console(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     context.update(
         {
             "can_run": True,
+            "can_view_contributions": True,
             "agenda": data["agenda"],
             "attendance_list": data.get("attendance_list", []),
             "attendance_choices": AttendanceStatus.choices,
@@ -179,7 +196,7 @@ def display(request: HttpRequest, token: str) -> HttpResponse:
 def display_qr(request: HttpRequest, token: str) -> HttpResponse:
     """The current check-in QR code as SVG (the code changes every minute)."""
     _meeting, live = access_display(token)
-    response = HttpResponse(_qr_svg(_qr_url(request, live)), content_type="image/svg+xml")
+    response = HttpResponse(_qr_svg_document(_qr_url(request, live)), content_type="image/svg+xml")
     response["Referrer-Policy"] = "no-referrer"
     return response
 

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import Perm
+from accounts.permissions import Perm, can
 from core.http import AuthedRequest
 from documents.models import Document
 from live import contributions
 from live.access import access_live
-from live.models import Incident, IncidentKind, IncidentStatus
+from live.models import Incident, IncidentStatus
 from live.views import _agenda_item, _answer, _whole_number
 from meetings.models import Meeting
 
@@ -47,16 +47,19 @@ def add_comment(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def comments(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    """The compiled comments: for the chair, organiser and secretaries, during and after the meeting."""
+    meeting, _live = access_live(request.user, meeting_id, perm=Perm.VIEW_CONTRIBUTIONS)
     return render(
-        request, "live/contrib/comments.html", {"meeting": meeting, "groups": contributions.compiled_comments(meeting)}
+        request,
+        "live/contrib/comments.html",
+        {"meeting": meeting, "groups": contributions.compiled_comments(meeting), "nav_active": "meetings"},
     )
 
 
 @login_required
 @require_GET
 def comments_xlsx(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    meeting, _live = access_live(request.user, meeting_id, perm=Perm.VIEW_CONTRIBUTIONS)
     response = HttpResponse(
         contributions.comments_xlsx(meeting),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -68,7 +71,8 @@ def comments_xlsx(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_incident(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.REPORT_INCIDENT)
+    # The action decides: 403 for a wrong role, a message once the meeting has ended.
+    meeting, _live = access_live(request.user, meeting_id)
     return _answer(
         request,
         lambda: contributions.do_report_incident(
@@ -82,7 +86,8 @@ def report_incident(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def incidents(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.HANDLE_INCIDENT)
+    """Read by the chair, organiser and secretaries, also after the meeting; changed by handlers."""
+    meeting, _live = access_live(request.user, meeting_id, perm=Perm.VIEW_CONTRIBUTIONS)
     rows = Incident.objects.filter(meeting=meeting).select_related("reporter", "handled_by").order_by("-created_at")
     return render(
         request,
@@ -92,6 +97,8 @@ def incidents(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "incidents": rows,
             "statuses": IncidentStatus.choices,
             "notes": contributions.incident_notes(meeting),
+            "can_handle": can(request.user, Perm.HANDLE_INCIDENT, meeting),
+            "nav_active": "meetings",
         },
     )
 
@@ -111,6 +118,3 @@ def update_incident(request: AuthedRequest, meeting_id: int, incident_id: int) -
         success=_("The problem was updated."),
         back=reverse("live:incidents", args=[meeting.pk]),
     )
-
-
-INCIDENT_KINDS = IncidentKind.choices

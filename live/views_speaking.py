@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from accounts.permissions import Perm
+from accounts.permissions import Perm, can
 from core.http import AuthedRequest
 from live import speaking
 from live.access import access_live
@@ -93,7 +93,7 @@ def end_turn(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         request,
         lambda: speaking.do_end_turn(request.user, meeting),
         success=_("The turn has ended."),
-        back=_console(meeting),
+        back=_console(meeting) if can(request.user, Perm.RUN_MEETING, meeting) else _room(meeting),
     )
 
 

@@ -25,12 +25,12 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.exports import xlsx_set, xlsx_text
 from opinions.results import CollectionResults, QuestionResults
 
 __all__ = ["results_workbook"]
@@ -48,8 +48,6 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 LINE_HEIGHT = 15.75  # points per line of 12 pt Times New Roman
 
-# A text starting with one of these is read as a formula by a spreadsheet (CSV/formula injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_INVALID = re.compile(r"[\[\]:*?/\\]")
 
 FORM_NAME = "Mẫu số 02"
@@ -104,11 +102,6 @@ class Layout:
 LAYOUT = Layout()
 
 
-def _clean(text: str) -> str:
-    """Control characters make an invalid .xlsx (openpyxl refuses them): drop them."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
 def _local(moment: datetime | None) -> datetime | None:
     """Naive local time for an Excel datetime cell (Excel has no time zones)."""
     return timezone.localtime(moment, VIETNAM).replace(tzinfo=None) if moment else None
@@ -116,18 +109,6 @@ def _local(moment: datetime | None) -> datetime | None:
 
 def _when(moment: datetime) -> str:
     return f"{timezone.localtime(moment, VIETNAM):%d/%m/%Y %H:%M}"
-
-
-def _set(cell: Any, value: Any) -> None:
-    """Write a value; a string is always a string cell, never a formula."""
-    if isinstance(value, str):
-        value = _clean(value)
-        cell.value = value
-        cell.data_type = "s"  # openpyxl would store "=…" as a formula
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True  # Excel's leading apostrophe: stays text when edited again
-    else:
-        cell.value = value
 
 
 def _cell(
@@ -143,7 +124,7 @@ def _cell(
 ) -> None:
     cell = ws.cell(row=row, column=column)
     if value is not None:
-        _set(cell, value)
+        xlsx_set(cell, value)
     cell.font = Font(name=FONT, size=SIZE, bold=bold)
     cell.alignment = align
     if border:
@@ -166,7 +147,7 @@ def _line(
     """A line of text across the table's width (title block, notes)."""
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
     cell = ws.cell(row=row, column=1)
-    _set(cell, text)
+    xlsx_set(cell, text)
     cell.font = Font(name=FONT, size=size, bold=bold, italic=italic)
     cell.alignment = align
 
@@ -205,7 +186,7 @@ def _print_setup(ws: Worksheet, header_rows: str) -> None:
 
 def _sheet_title(workbook: Workbook, wanted: str) -> str:
     """Excel's rules: at most 31 characters, none of []:*?/\\, unique regardless of case."""
-    base = SHEET_NAME_INVALID.sub(" ", _clean(wanted)).strip("' ")[:31] or "Sheet"
+    base = SHEET_NAME_INVALID.sub(" ", xlsx_text(wanted)).strip("' ")[:31] or "Sheet"
     taken = {name.casefold() for name in workbook.sheetnames}
     title, n = base, 1
     while title.casefold() in taken:
@@ -236,13 +217,13 @@ def _summary(ws: Worksheet, results: CollectionResults) -> None:
         _cell(ws, header, column, bold=True, align=CENTER)
         _cell(ws, sub, column, bold=True, align=CENTER)
     for column, text in enumerate(SUMMARY_HEADERS, start=1):
-        _set(ws.cell(row=header, column=column), text)
+        xlsx_set(ws.cell(row=header, column=column), text)
         ws.merge_cells(start_row=header, start_column=column, end_row=sub, end_column=column)
-    _set(ws.cell(row=header, column=first_result), RESULTS_HEADER)
+    xlsx_set(ws.cell(row=header, column=first_result), RESULTS_HEADER)
     ws.merge_cells(start_row=header, start_column=first_result, end_row=header, end_column=last - 1)
     for offset, text in enumerate(RESULT_HEADERS):
-        _set(ws.cell(row=sub, column=first_result + offset), text)
-    _set(ws.cell(row=header, column=last), RECOMMENDATION_HEADER)
+        xlsx_set(ws.cell(row=sub, column=first_result + offset), text)
+    xlsx_set(ws.cell(row=header, column=last), RECOMMENDATION_HEADER)
     ws.merge_cells(start_row=header, start_column=last, end_row=sub, end_column=last)
     ws.row_dimensions[header].height = LINE_HEIGHT * 1.5
     ws.row_dimensions[sub].height = LINE_HEIGHT * 4 + 4

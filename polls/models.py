@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import OrgUnit
 
@@ -30,9 +31,9 @@ class PollKind(models.TextChoices):
 
 
 class PollState(models.TextChoices):
-    DRAFT = "draft", _("Not opened yet")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    DRAFT = "draft", pgettext_lazy("vote status", "Not opened yet")
+    OPEN = "open", pgettext_lazy("vote status", "Open")
+    CLOSED = "closed", pgettext_lazy("vote status", "Closed")
 
 
 class Poll(models.Model):
@@ -81,7 +82,7 @@ class OptionCode(models.TextChoices):
     DISAGREE = "disagree", _("Disagree")
     ABSTAIN = "abstain", _("Abstain")
     OTHER = "other", _("Other opinion")
-    CUSTOM = "custom", _("Custom")
+    CUSTOM = "custom", pgettext_lazy("vote option", "Custom")
 
 
 class Option(models.Model):

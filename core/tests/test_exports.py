@@ -34,12 +34,13 @@ def test_csv_leaves_ordinary_text_and_numbers_alone() -> None:
 @pytest.mark.parametrize("text", PLANTED)
 def test_xlsx_formula_like_text_is_a_string_cell_with_quote_prefix(text: str) -> None:
     book = Workbook()
+    assert book.active is not None
     cell = xlsx_set(book.active["A1"], text)
     assert cell.data_type == "s"
     assert cell.quotePrefix
     buffer = io.BytesIO()
     book.save(buffer)
-    reread = load_workbook(io.BytesIO(buffer.getvalue())).active["A1"]
+    reread = load_workbook(io.BytesIO(buffer.getvalue())).worksheets[0]["A1"]
     assert reread.data_type == "s"
     assert reread.value == text  # kept as written (tab and CR are legal in xlsx)
 
@@ -61,7 +62,7 @@ def test_failed_sign_in_username_is_text_in_the_audit_exports(client: Client, sy
     client.post("/auth/login/", {"login": planted, "password": "khongdung"})
     login(client, sysadmin)
 
-    body = b"".join(client.get("/audit/export.csv?action=auth.login_failed").streaming_content).decode("utf-8-sig")
+    body = client.get("/audit/export.csv?action=auth.login_failed").getvalue().decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
     assert "'" + planted in cells
     assert planted not in cells  # never a bare formula
@@ -70,3 +71,27 @@ def test_failed_sign_in_username_is_text_in_the_audit_exports(client: Client, sy
     found = [c for row in sheet.iter_rows() for c in row if c.value == planted]
     assert found, "the planted username is in the workbook"
     assert all(c.data_type == "s" for c in found)
+
+
+def test_every_module_that_writes_a_spreadsheet_uses_the_safe_cell_writer() -> None:
+    """Now and later: any module that builds a workbook or a CSV writer goes through core.exports."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    skip = {".venv", ".tools", "tests", "bench", "migrations", "node_modules", "var"}
+    writers = []
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).parts
+        if skip & set(parts) or parts[0].startswith(".") or path.name == "exports.py" and parts[0] == "core":
+            continue
+        source = path.read_text(encoding="utf-8")
+        if "Workbook(" not in source and "csv.writer(" not in source and "DictWriter(" not in source:
+            continue
+        tree = ast.parse(source)
+        imports_helper = any(
+            isinstance(node, ast.ImportFrom) and node.module == "core.exports" for node in ast.walk(tree)
+        )
+        writers.append(str(path.relative_to(root)))
+        assert imports_helper, f"{path.relative_to(root)} writes a spreadsheet without core.exports"
+    assert {"audit/export.py", "live/contributions.py", "opinions/export.py"} <= set(writers)

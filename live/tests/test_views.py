@@ -332,11 +332,17 @@ def test_display_with_a_wrong_token_is_404(meeting, name, token) -> None:
     assert Client().get(reverse(f"live:{name}", args=[token])).status_code == 404
 
 
-def test_display_qr_is_an_svg_of_the_current_check_in_address(meeting) -> None:
+def test_display_qr_is_a_standalone_svg_document_with_its_namespace(meeting) -> None:
+    """Without xmlns the code parsed as image/svg+xml is not SVG, and the screens drew it 0x0."""
+    from xml.etree import ElementTree
+
     live = actions.live_state(meeting)
     response = Client().get(reverse("live:display_qr", args=[live.display_token]))
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
-    assert response.content.startswith(b"<svg")
+    assert response.content.startswith(b"<?xml")
+    root = ElementTree.fromstring(response.content)  # noqa: S314 - our own answer, not untrusted input
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.get("viewBox") and root.get("width") is None  # scales to its box on every screen
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
 
 
@@ -344,17 +350,26 @@ def test_display_qr_encodes_the_qr_check_in_url(meeting, monkeypatch) -> None:
     seen: list[str] = []
     import live.views
 
-    original = live.views._qr_svg
+    original = live.views._qr_svg_document
 
-    def spy(text: str) -> str:
+    def spy(text: str) -> bytes:
         seen.append(text)
         return original(text)
 
-    monkeypatch.setattr(live.views, "_qr_svg", spy)
+    monkeypatch.setattr(live.views, "_qr_svg_document", spy)
     live_state = actions.live_state(meeting)
     Client().get(reverse("live:display_qr", args=[live_state.display_token]))
     code = rules.qr_code(live_state, timezone.now())
     assert seen == [f"http://testserver{url('qr_checkin', meeting, code)}"]
+
+
+def test_the_screens_get_the_refresh_interval_of_the_code_from_the_settings(meeting, leader, settings) -> None:
+    settings.LIVE_QR_REFRESH_SECONDS = 2
+    live = actions.live_state(meeting)
+    assert (
+        'data-qr-refresh-ms="2000"' in Client().get(reverse("live:display", args=[live.display_token])).content.decode()
+    )
+    assert 'data-qr-refresh-ms="2000"' in as_user(leader).get(url("console", meeting)).content.decode()
 
 
 def test_display_snapshot_has_no_personal_section(meeting) -> None:

@@ -164,6 +164,61 @@
       return form;
     };
 
+    // The attendee's announcement of a vote (room only): a banner at the top of the screen in an
+    // assertive live region, kept while a vote is open that they have not voted in. A vote that
+    // opens while the page is open also vibrates the phone (where supported) and brings the
+    // ballot into view, unless the person is typing.
+    const announcer = mode === "room" ? document.querySelector('[data-live="vote-announcer"]') : null;
+    const announced = new Set();
+    let firstDraw = true;
+    const typing = () => {
+      const active = document.activeElement;
+      return Boolean(active && (active.tagName === "TEXTAREA" || (active.tagName === "INPUT" && active.type !== "checkbox")));
+    };
+    const vibrate = () => {
+      if (typeof navigator.vibrate !== "function") return;
+      try {
+        navigator.vibrate([200, 100, 200]);
+      } catch (_error) {
+        // not allowed yet (no tap on the page so far): the banner is enough
+      }
+    };
+    const announce = (polls, state) => {
+      if (!announcer) return;
+      const me = state.me || {};
+      const waiting = me.attends ? polls.filter((p) => p.state === "open" && !(state.my_votes || []).includes(p.id)) : [];
+      if (!waiting.length) {
+        announcer.replaceChildren();
+        return;
+      }
+      const newest = waiting[waiting.length - 1];
+      const fresh = waiting.filter((p) => !announced.has(p.id));
+      waiting.forEach((p) => announced.add(p.id));
+      const banner = el("div", "alert alert-warning shadow d-flex flex-wrap align-items-center justify-content-between gap-2 mb-2 live-vote-banner");
+      banner.dataset.testid = "vote-banner";
+      const text = el("div", "");
+      text.append(el("strong", "d-block", gettext("A vote is open")), el("span", "", newest.title));
+      const checkedIn = me.attendance && ["present", "late"].includes(me.attendance.status);
+      const go = el("button", "btn btn-warning fw-semibold", checkedIn ? gettext("Vote now") : gettext("Check in to vote."));
+      go.type = "button";
+      go.dataset.testid = "vote-banner-go";
+      go.addEventListener("click", () => {
+        const card = container.querySelector(`[data-poll="${newest.id}"]`);
+        if (card) card.scrollIntoView({ block: "center", behavior: "smooth" });
+        const first = card && card.querySelector('[data-testid="vote-option"]');
+        if (first) first.focus({ preventScroll: true });
+      });
+      banner.append(text, go);
+      announcer.replaceChildren(banner);
+      if (fresh.length && !firstDraw) {
+        vibrate();
+        if (!typing()) {
+          const card = container.querySelector(`[data-poll="${newest.id}"]`);
+          if (card) card.scrollIntoView({ block: "center" });
+        }
+      }
+    };
+
     let form = null;
     const draw = (polls, state) => {
       const list = Array.isArray(polls) ? polls : [];
@@ -207,6 +262,8 @@
           return card;
         });
       container.replaceChildren(...(form ? [form] : []), ...cards);
+      announce(list, state);
+      firstDraw = false;
     };
 
     room.render("polls", draw);

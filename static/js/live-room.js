@@ -29,6 +29,7 @@
   // --- texts --------------------------------------------------------------------------------
   // Named `gettext` so that makemessages (xgettext) finds the literal strings for djangojs.po.
   const gettext = (text) => (typeof window.gettext === "function" ? window.gettext(text) : text);
+  const pgettext = (context, text) => (typeof window.pgettext === "function" ? window.pgettext(context, text) : text);
   const t = gettext;
   const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (_m, key) => String(values[key]));
   const readJSON = (id) => {
@@ -234,7 +235,34 @@
     setText($('[data-live="queue-count"]'), String(queue.length));
     const list = $('[data-live="queue"]');
     if (list) list.replaceChildren(...queue.map(queueItem));
+    renderFloorControls(speaker, queue);
     tick();
+  };
+
+  // Only the floor controls that apply: ask (in progress, no open request of mine), withdraw (my
+  // request waits), end my own turn (I speak), end the turn (console: someone speaks).
+  const renderFloorControls = (speaker, queue) => {
+    const me = state.me || {};
+    const inProgress = Boolean(state.meeting && state.meeting.status === "in_progress");
+    const speaking = Boolean(speaker && me.user_id !== undefined && speaker.user_id === me.user_id);
+    const position = queue.findIndex((request) => me.user_id !== undefined && request.user_id === me.user_id);
+    const show = {
+      request: inProgress && !speaking && position < 0,
+      withdraw: inProgress && position >= 0,
+      "end-own": inProgress && speaking,
+      "end-turn": inProgress && Boolean(speaker),
+    };
+    $$("[data-live-floor]").forEach((element) => {
+      element.hidden = !show[element.dataset.liveFloor];
+    });
+    const mine = $('[data-live="my-floor"]');
+    if (mine) {
+      let text = "";
+      if (inProgress && speaking) text = gettext("You have the floor.");
+      else if (inProgress && position >= 0) text = fill(gettext("Your request is waiting (number %(position)s in the queue)."), { position: position + 1 });
+      setText(mine, text);
+      mine.hidden = text === "";
+    }
   };
 
   // The speaker's timer: time left of the limit; a warning in the last 30 s; "time is up" after.
@@ -417,7 +445,7 @@
 
   const connectionLabels = {
     connecting: () => gettext("Connecting…"),
-    live: () => gettext("Live"),
+    live: () => pgettext("connection state", "Live"),
     polling: () => gettext("Updating every few seconds"),
     closed: () => gettext("Disconnected"),
   };
@@ -637,19 +665,38 @@
   });
 
   // --- the rotating check-in code (projector and console) ----------------------------------------
+  // The served qr.svg is a stand-alone SVG document. It is imported only when it parses into a
+  // real SVG element (SVG namespace): an <svg> without xmlns parsed as XML, or an error document,
+  // would replace the code with something drawn 0x0. The HTML parser is the fallback, since it
+  // puts <svg> in the SVG namespace whatever the markup says. Each success bumps
+  // data-qr-refreshes, which tests (and curious people) can watch.
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const parseSvg = (text) => {
+    const xml = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+    if (xml && xml.namespaceURI === SVG_NS && xml.localName === "svg") return xml;
+    const html = new DOMParser().parseFromString(text, "text/html").querySelector("svg");
+    return html && html.namespaceURI === SVG_NS ? html : null;
+  };
   const qrBox = $('[data-live="qr"]');
   if (qrBox && root.dataset.qrUrl) {
+    const refreshMs = Math.max(1000, Number(root.dataset.qrRefreshMs) || QR_REFRESH_MS);
+    let refreshes = 0;
     const refresh = async () => {
       try {
         const response = await fetch(root.dataset.qrUrl, { credentials: "same-origin", cache: "no-store" });
         if (!response.ok) return;
-        const svg = new DOMParser().parseFromString(await response.text(), "image/svg+xml").documentElement;
-        if (svg && svg.nodeName.toLowerCase() === "svg") qrBox.replaceChildren(document.importNode(svg, true));
+        const svg = parseSvg(await response.text());
+        if (!svg) return; // keep the previous code; it stays valid for another minute
+        svg.removeAttribute("width");
+        svg.removeAttribute("height");
+        qrBox.replaceChildren(document.importNode(svg, true));
+        refreshes += 1;
+        qrBox.dataset.qrRefreshes = String(refreshes);
       } catch (_error) {
         // keep the previous code; it stays valid for another minute
       }
     };
-    window.setInterval(refresh, QR_REFRESH_MS);
+    window.setInterval(refresh, refreshMs);
   }
 
   // --- public API ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ channel layer like the rest of the test. The connection badge of each screen is 
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -70,10 +71,9 @@ def screens(browser: Browser, asgi_server: str, request: pytest.FixtureRequest) 
     contexts: list[BrowserContext] = []
     uis: dict[str, UI] = {}
 
-    def open_screen(name: str, device: str) -> UI:
-        ctx = browser.new_context(
-            base_url=asgi_server, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **DEVICES[device]
-        )
+    def open_screen(name: str, device: str, viewport: dict[str, int] | None = None) -> UI:
+        options = {**DEVICES[device], **({"viewport": viewport} if viewport else {})}
+        ctx = browser.new_context(base_url=asgi_server, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **options)
         ctx.set_default_timeout(ACTION_TIMEOUT_MS)
         ctx.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
         contexts.append(ctx)
@@ -201,3 +201,157 @@ def test_attendees_check_in_and_every_screen_follows_the_chair(
     for ui in (chair, projector, *phones):
         expect(ui.page.get_by_test_id("live-alert")).to_be_hidden()
         ui.assert_no_page_problems()
+
+
+# --- issue 10: what the officials found -----------------------------------------------------------
+
+
+def rendered_size(locator: Any) -> tuple[float, float]:
+    box = locator.bounding_box()
+    assert box is not None, "not rendered"
+    return box["width"], box["height"]
+
+
+def test_the_check_in_code_stays_visible_after_it_is_refreshed(
+    screens: Any, meeting: Meeting, leader: User, settings: Any
+) -> None:
+    """The code used to vanish (0x0) at its first refresh on the projector and the console."""
+    settings.LIVE_QR_REFRESH_SECONDS = 2
+    display_url = f"/live/display/{actions.live_state(meeting).display_token}/"
+    projector = screens("projector", "desktop", {"width": 1366, "height": 768})
+    projector.page.goto(display_url)
+    chair = screens("chair", "desktop")
+    chair.sign_in(leader.username, TEST_PASSWORD)
+    chair.page.goto(f"/live/{meeting.pk}/console/")
+    for ui, testid in ((projector, "display-qr"), (chair, "console-qr")):
+        box = ui.page.get_by_test_id(testid)
+        # Wait for two refreshes: the code was replaced by the fetched qr.svg, twice.
+        expect(box).to_have_attribute("data-qr-refreshes", re.compile(r"^([2-9]|\d\d+)$"), timeout=LIVE_TIMEOUT_MS)
+        code = box.locator("svg")
+        expect(code).to_have_count(1)
+        assert code.evaluate("el => el.namespaceURI") == "http://www.w3.org/2000/svg"
+        width, height = rendered_size(code)
+        assert width > 100 and height > 100, (testid, width, height)
+        ui.assert_no_page_problems()
+
+
+def test_a_vote_opened_by_the_chair_is_announced_at_the_top_of_the_phone(
+    screens: Any, meeting: Meeting, leader: User, attendee: User
+) -> None:
+    actions.do_start_meeting(leader, meeting)
+    actions.do_check_in(attendee, meeting)
+    phone = screens("attendee", "phone")
+    phone.sign_in(attendee.username, TEST_PASSWORD)
+    phone.page.goto(f"/live/{meeting.pk}/")
+    expect_live(phone.page)
+    announcer = phone.page.locator('[data-live="vote-announcer"]')
+    expect(announcer).to_have_attribute("aria-live", "assertive")
+    expect(phone.page.get_by_test_id("vote-banner")).to_have_count(0)
+    # The delegate reads the documents at the bottom of the screen when the vote opens.
+    phone.page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    phone.page.evaluate("window.__notReloaded = true")
+
+    chair = screens("chair", "desktop")
+    chair.sign_in(leader.username, TEST_PASSWORD)
+    chair.page.goto(f"/live/{meeting.pk}/console/")
+    expect_live(chair.page)
+    create = chair.page.get_by_test_id("vote-create")
+    create.locator("textarea[name=question]").fill("Thông qua kế hoạch năm 2027?")
+    chair.press(create.get_by_test_id("vote-create-submit"))
+
+    banner = phone.page.get_by_test_id("vote-banner")
+    expect(banner).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    expect(banner).to_contain_text("Thông qua kế hoạch năm 2027?")
+    expect(banner).to_contain_text("Đang có biểu quyết")
+    expect(banner).to_be_in_viewport()
+    box = banner.bounding_box()
+    assert box is not None and 0 <= box["y"] <= 16, box  # at the top of the screen, whatever the scroll
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    phone.press(banner.get_by_test_id("vote-banner-go"))
+    option = phone.page.get_by_test_id("vote-option").first
+    expect(option).to_be_in_viewport()
+    phone.press(option)
+    expect(phone.page.get_by_test_id("vote-recorded")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    expect(banner).to_have_count(0)  # voted: nothing left to announce
+    assert_not_reloaded(phone.page)
+    phone.assert_no_page_problems()
+    chair.assert_no_page_problems()
+
+
+def test_only_the_floor_controls_that_apply_are_shown_and_the_record_stays_after_the_end(
+    screens: Any, meeting: Meeting, leader: User, attendee: User
+) -> None:
+    actions.do_start_meeting(leader, meeting)
+    phone = screens("attendee", "phone")
+    phone.sign_in(attendee.username, TEST_PASSWORD)
+    phone.page.goto(f"/live/{meeting.pk}/")
+    expect_live(phone.page)
+    chair = screens("chair", "desktop")
+    chair.sign_in(leader.username, TEST_PASSWORD)
+    chair.page.goto(f"/live/{meeting.pk}/console/")
+    expect_live(chair.page)
+
+    ask, withdraw, done = (phone.page.get_by_test_id(t) for t in ("request-floor", "withdraw-floor", "end-own-turn"))
+    end_turn = chair.page.get_by_test_id("end-turn")
+    # Nobody speaks, nothing asked: only "ask for the floor"; no "stop" control anywhere.
+    expect(ask).to_be_visible()
+    expect(withdraw).to_be_hidden()
+    expect(done).to_be_hidden()
+    expect(end_turn).to_be_hidden()
+
+    phone.press(ask)
+    expect(withdraw).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    expect(ask).to_be_hidden()
+    expect(phone.page.get_by_test_id("my-floor")).to_contain_text("thứ tự 1")
+
+    grant = chair.page.get_by_test_id("floor-grant")
+    expect(grant).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    chair.press(grant)
+    expect(done).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    expect(withdraw).to_be_hidden()
+    expect(end_turn).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+
+    phone.press(done)
+    expect(end_turn).to_be_hidden(timeout=LIVE_TIMEOUT_MS)
+    expect(done).to_be_hidden()
+    expect(ask).to_be_visible()
+
+    # The chair ends the meeting: no request-to-speak controls are left on the phone.
+    chair.page.once("dialog", lambda dialog: dialog.accept())
+    chair.press(chair.page.get_by_test_id("end-meeting"))
+    expect(phone.page.get_by_test_id("live-status")).to_have_attribute(
+        "data-status", MeetingStatus.ENDED.value, timeout=LIVE_TIMEOUT_MS
+    )
+    expect(phone.page.get_by_test_id("speak-controls")).to_be_hidden()
+    expect(ask).to_be_hidden()
+
+    # After the end the chair still opens the compiled comments (Điều 6.5).
+    chair.page.goto(f"/live/{meeting.pk}/")
+    chair.click_and_wait(chair.page.get_by_test_id("comments-link"))
+    chair.expect_path(f"/live/{meeting.pk}/comments/")
+    expect(chair.page.get_by_test_id("comments-xlsx")).to_be_visible()
+    for ui in (phone, chair):
+        ui.assert_no_page_problems()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_the_projector_fits_the_quorum_line_on_screen(
+    screens: Any, meeting: Meeting, leader: User, attendee: User, colleague: User, size: tuple[int, int]
+) -> None:
+    width, height = size
+    actions.do_start_meeting(leader, meeting)
+    actions.do_check_in(attendee, meeting)
+    actions.do_check_in(colleague, meeting)
+    projector = screens("projector", "desktop", {"width": width, "height": height})
+    projector.page.goto(f"/live/display/{actions.live_state(meeting).display_token}/")
+    expect_live(projector.page)
+    quorum = projector.page.get_by_test_id("quorum")
+    expect(quorum).to_contain_text("Đã đủ số đại biểu tối thiểu")
+    box = quorum.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, (box, height)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+    assert projector.page.evaluate("document.documentElement.scrollWidth") <= width
+    code_width, code_height = rendered_size(projector.page.get_by_test_id("display-qr").locator("svg"))
+    assert code_width > 100 and code_height > 100
+    projector.assert_no_page_problems()
