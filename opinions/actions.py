@@ -179,7 +179,11 @@ def _settings_summary(collection: Collection, clean: CollectionInput) -> dict[st
     }
 
 
-def do_create_collection(actor: Any, data: CollectionInput, *, meeting: Any = None) -> Collection:
+def do_create_collection(
+    actor: Any, data: CollectionInput, *, meeting: Any = None, files: dict[int, list[Any]] | None = None
+) -> Collection:
+    """Create a collection; `files` (question number → files, see `do_attach_files`) are attached
+    in the same transaction, so a refused file leaves nothing behind."""
     if not can(actor, Perm.CREATE_COLLECTION, meeting):
         raise PermissionDenied
     clean = check_input(data)
@@ -203,6 +207,8 @@ def do_create_collection(actor: Any, data: CollectionInput, *, meeting: Any = No
         )
         _write_members(collection, clean)
         log_action("opinion.created", actor=actor, target=poll, unit=unit, data=_settings_summary(collection, clean))
+        if files:
+            do_attach_files(actor, collection, files)
         notify.schedule(collection)
     return collection
 
@@ -211,8 +217,20 @@ def locked(collection: Collection) -> Collection:
     return Collection.objects.select_for_update(of=("self",)).select_related("poll", "poll__unit").get(pk=collection.pk)
 
 
-def do_update_collection(actor: Any, collection: Collection, data: CollectionInput) -> Collection:
-    """Everything may change until the release; afterwards only the expiry (do_extend_expiry)."""
+def do_update_collection(
+    actor: Any,
+    collection: Collection,
+    data: CollectionInput,
+    *,
+    files: dict[int, list[Any]] | None = None,
+    keep_attachments: dict[int, int] | None = None,
+) -> Collection:
+    """Everything may change until the release; afterwards only the expiry (do_extend_expiry).
+
+    The questions are rewritten; the documents already attached follow `keep_attachments`
+    (new question number, 1-based → the old question's order, 0-based; by default each stays at
+    its position), those of a removed question are dropped. `files` are attached to the new
+    questions in the same transaction."""
     if not can(actor, Perm.MANAGE_POLL, collection.poll):
         raise PermissionDenied
     if phase(collection) != Phase.SCHEDULED:  # the reason, before any check of the new settings
@@ -226,9 +244,11 @@ def do_update_collection(actor: Any, collection: Collection, data: CollectionInp
             raise ValidationError(
                 _("The collection has been released: only its expiry can be extended now."), code="released"
             )
+        kept = _attachments_by_order(row)
         poll_actions.do_replace_poll_content(
             actor, row.poll, _poll_input(clean), defaults=poll_actions.agree_disagree_options()
         )
+        _restore_attachments(row, kept, keep_attachments)
         row.description = clean.description
         row.requires_signature = clean.requires_signature
         row.notify_email, row.notify_sms = clean.notify_email, clean.notify_sms
@@ -238,6 +258,8 @@ def do_update_collection(actor: Any, collection: Collection, data: CollectionInp
         log_action(
             "opinion.changed", actor=actor, target=row.poll, unit=row.poll.unit, data=_settings_summary(row, clean)
         )
+        if files:
+            do_attach_files(actor, row, files)
         notify.schedule(row)
     return row
 
@@ -625,55 +647,140 @@ def option_code(option_id: int) -> str:
 
 # --- attachments of a question (checked like meeting documents) -------------------------------
 
+MAX_FILES_PER_QUESTION = 10
 
-def do_attach_files(actor: Any, collection: Collection, files_by_question: dict[int, list[Any]]) -> int:
-    """Attach uploaded files to questions (1-based numbers), until the release. Every file is
-    checked by content with the documents app's rules (`documents.validation.check_file`); one bad
-    file refuses the whole upload and stores nothing."""
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An uploaded file that passed the documents app's checks (`check_attachment`)."""
+
+    upload: Any  # the UploadedFile; storing it reads it again from the start
+    name: str  # the cleaned file name
+    file_type: str  # detected from the bytes: pdf, docx, ...
+    extension: str  # ".pdf"
+    size: int
+    sha256: str
+
+
+def check_attachment(upload: Any) -> CheckedFile:
+    """Check one uploaded file by content with the documents app's rules
+    (`documents.validation.check_file`: type by bytes, encrypted or malformed files, zip bombs,
+    size limit). The ValidationError names the file."""
     import tempfile
     from pathlib import Path
 
-    from documents.validation import check_file
+    from documents.validation import check_file, clean_filename
+
+    original = getattr(upload, "name", "") or ""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "upload"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+            detected = check_file(path, original, declared_type=getattr(upload, "content_type", None))
+            name = clean_filename(original)
+    except ValidationError as exc:
+        shown = Path(original).name or "?"
+        problem = " ".join(exc.messages)
+        if shown not in problem:  # every message names the file it refuses
+            problem = _("“%(name)s”: %(problem)s") % {"name": shown, "problem": problem}
+        raise ValidationError(problem, code=getattr(exc, "code", None) or "invalid") from None
+    return CheckedFile(
+        upload=upload,
+        name=name[:255],
+        file_type=detected.file_type,
+        extension=detected.extension,
+        size=size,
+        sha256=digest.hexdigest(),
+    )
+
+
+def check_attachments(uploads: list[Any]) -> list[CheckedFile]:
+    """Check the files of one question; every bad file is named, in one ValidationError."""
+    if len(uploads) > MAX_FILES_PER_QUESTION:
+        raise ValidationError(
+            _("Attach at most %(n)s documents to a question.") % {"n": MAX_FILES_PER_QUESTION}, code="too_many"
+        )
+    checked: list[CheckedFile] = []
+    problems: list[ValidationError] = []
+    for upload in uploads:
+        try:
+            checked.append(upload if isinstance(upload, CheckedFile) else check_attachment(upload))
+        except ValidationError as exc:
+            problems.append(exc)
+    if problems:
+        raise ValidationError(problems)
+    return checked
+
+
+def _attachments_by_order(collection: Collection) -> dict[int, list[Any]]:
+    from opinions.models import QuestionAttachment
+
+    kept: dict[int, list[Any]] = {}
+    for item in QuestionAttachment.objects.filter(question__poll=collection.poll).select_related("question"):
+        kept.setdefault(item.question.order, []).append(item)
+    return kept
+
+
+def _restore_attachments(collection: Collection, kept: dict[int, list[Any]], mapping: dict[int, int] | None) -> None:
+    """Caller holds the collection lock and has just rewritten the questions (which deleted the
+    attachment rows, never their files)."""
+    from opinions.models import QuestionAttachment
+
+    questions = list(Question.objects.filter(poll=collection.poll).order_by("order"))
+    if mapping is None:
+        mapping = {number: number - 1 for number in range(1, len(questions) + 1)}
+    rows = []
+    for number, old_order in mapping.items():
+        if not 1 <= number <= len(questions):
+            continue
+        for item in kept.get(old_order, []):
+            item.pk = None
+            item.question = questions[number - 1]
+            rows.append(item)
+    QuestionAttachment.objects.bulk_create(rows)
+
+
+def do_attach_files(actor: Any, collection: Collection, files_by_question: dict[int, list[Any]]) -> int:
+    """Attach files to questions (1-based numbers), until the release. Files not yet checked
+    (anything but a `CheckedFile`) are checked here with `check_attachments`; one bad file refuses
+    the whole upload and stores nothing."""
     from opinions.models import QuestionAttachment
 
     if not can(actor, Perm.MANAGE_POLL, collection.poll):
         raise PermissionDenied
-    if not files_by_question:
+    if not any(files_by_question.values()):
         return 0
     if phase(collection) != Phase.SCHEDULED:
         raise ValidationError(_("Documents can be attached only before the release."), code="released")
     questions = list(Question.objects.filter(poll=collection.poll).order_by("order"))
-    checked: list[tuple[Question, Any, Any, str, bytes]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for number, uploads in files_by_question.items():
-            if not 1 <= number <= len(questions):
-                raise ValidationError(_("That question does not exist."), code="question")
-            for upload in uploads:
-                path = Path(tmp) / "upload"
-                digest = hashlib.sha256()
-                with path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        digest.update(chunk)
-                        out.write(chunk)
-                detected = check_file(path, upload.name or "", declared_type=getattr(upload, "content_type", None))
-                checked.append((questions[number - 1], upload, detected, digest.hexdigest(), path.read_bytes()))
-        with transaction.atomic():
-            for question, upload, detected, sha256, data in checked:
-                attachment = QuestionAttachment(
-                    question=question,
-                    name=Path(upload.name or "tai-lieu").name[:255],
-                    file_type=detected.file_type,
-                    size=len(data),
-                    sha256=sha256,
-                    uploaded_by=actor,
-                )
-                attachment.file.save(f"{sha256[:12]}{detected.extension}", ContentFile(data), save=False)
-                attachment.save()
-            log_action(
-                "opinion.files_attached",
-                actor=actor,
-                target=collection.poll,
-                unit=collection.poll.unit,
-                data={"files": [[q.order + 1, sha] for q, _u, _d, sha, _b in checked]},
+    checked: list[tuple[Question, CheckedFile]] = []
+    for number, uploads in files_by_question.items():
+        if not 1 <= number <= len(questions):
+            raise ValidationError(_("That question does not exist."), code="question")
+        checked += [(questions[number - 1], f) for f in check_attachments(list(uploads))]
+    with transaction.atomic():
+        for question, item in checked:
+            attachment = QuestionAttachment(
+                question=question,
+                name=item.name,
+                file_type=item.file_type,
+                size=item.size,
+                sha256=item.sha256,
+                uploaded_by=actor,
             )
+            attachment.file.save(f"{item.sha256[:12]}{item.extension}", item.upload, save=False)
+            attachment.save()
+        log_action(
+            "opinion.files_attached",
+            actor=actor,
+            target=collection.poll,
+            unit=collection.poll.unit,
+            data={"files": [[q.order + 1, item.sha256] for q, item in checked]},
+        )
     return len(checked)

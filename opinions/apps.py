@@ -7,4 +7,6 @@ class OpinionsConfig(AppConfig):
     verbose_name = _("Opinion collection")
 
     def ready(self) -> None:
-        from opinions import permissions  # noqa: F401  (registers the opinion kind and the Perm rules)
+        from opinions import home, permissions  # noqa: F401  (registers the opinion kind and the Perm rules)
+
+        home.register()

@@ -6,6 +6,7 @@ head (last sequence number and hash), so concurrent answers are numbered one aft
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,20 +52,59 @@ def verify(collection: Collection) -> tuple[int, ChainProblem | None]:
     return result.checked, None
 
 
+SHORT_CODE_LENGTH = 10  # hex digits: 40 bits, unique in any realistic ballot log
+_NOT_HEX = re.compile(r"[^0-9a-f]")
+
+
+def short_code(entry_hash: str) -> str:
+    """The receipt code people read: the first 10 hex digits, grouped "3F2A-91C0-7B"."""
+    head = entry_hash[:SHORT_CODE_LENGTH].upper()
+    return f"{head[:4]}-{head[4:8]}-{head[8:]}"
+
+
+def normalize_code(code: str) -> str:
+    """A receipt code or hash as typed (any case, spaces, dashes) → lower-case hex digits, or ""
+    when it holds anything else."""
+    cleaned = re.sub(r"[\s\-–—]", "", code or "").lower()
+    return "" if _NOT_HEX.search(cleaned) else cleaned
+
+
+def is_receipt_code(code: str) -> bool:
+    """A short code (10 hex digits) or a full hash (64)."""
+    return len(normalize_code(code)) in (SHORT_CODE_LENGTH, 64)
+
+
 @dataclass(frozen=True)
 class ReceiptCheck:
-    found: bool  # an entry with this number and hash is in the collection's log
+    found: bool  # one entry with this code (and number, if given) is in the collection's log
     intact: bool  # the whole log verifies
     final: bool  # the collection is closed and its final hash covers the entry
     problem: str = ""
+    ambiguous: bool = False  # the short code matches several entries: ask for the full hash
+    seq: int | None = None  # the entry found
+    hash: str = ""
 
 
-def check_receipt(collection: Collection, seq: int, entry_hash: str) -> ReceiptCheck:
-    found = LogEntry.objects.filter(collection=collection, seq=seq, hash=entry_hash.strip().lower()).exists()
+def check_receipt(collection: Collection, seq: int | None, code: str) -> ReceiptCheck:
+    """Look a receipt up by its short code or full hash (and its entry number, if given)."""
+    wanted = normalize_code(code)
+    entries = LogEntry.objects.filter(collection=collection)
+    if seq is not None:
+        entries = entries.filter(seq=seq)
+    if len(wanted) == 64:
+        matches = list(entries.filter(hash=wanted).values_list("seq", "hash")[:2])
+    elif len(wanted) == SHORT_CODE_LENGTH:
+        matches = list(entries.filter(hash__startswith=wanted).values_list("seq", "hash")[:2])
+    else:
+        matches = []
     _checked, problem = verify(collection)
     intact = problem is None
-    final = bool(found and intact and collection.final_hash and seq <= collection.log_seq)
-    return ReceiptCheck(found, intact, final, problem.reason if problem else "")
+    reason = problem.reason if problem else ""
+    if len(matches) != 1:
+        return ReceiptCheck(False, intact, False, reason, ambiguous=len(matches) > 1)
+    found_seq, found_hash = matches[0]
+    final = bool(intact and collection.final_hash and found_seq <= collection.log_seq)
+    return ReceiptCheck(True, intact, final, reason, seq=found_seq, hash=found_hash)
 
 
 def verify_all() -> tuple[int, list[tuple[int, ChainProblem]]]:

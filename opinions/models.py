@@ -21,6 +21,7 @@ that a background task has to set.
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -179,7 +180,8 @@ class LogEntry(AppendOnly, models.Model):
         return {
             "collection": self.collection_id,
             "seq": self.seq,
-            "at": self.at.isoformat(timespec="microseconds"),
+            # In UTC whatever zone the value was written in: the database gives it back in UTC.
+            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
             "action": self.action,
             "data": self.data,
         }

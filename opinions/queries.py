@@ -55,6 +55,15 @@ def managed_or_followed(user: Any) -> QuerySet[Collection]:
     return _base().filter(mine).distinct().order_by("-release_at", "-pk")
 
 
+class Status:
+    """Where one consulted person or unit stands; exactly one per row."""
+
+    ANSWERED = "answered"  # a counted answer
+    AWAITING_SIGNATURE = "awaiting_signature"  # answered, the ballot is not signed yet (still open)
+    WAITING = "waiting"  # no answer yet (still open)
+    IMPLIED = "implied"  # expired without a counted answer: counted as agreeing (Điều 7.2)
+
+
 @dataclass(frozen=True)
 class ProgressRow:
     name: str  # the person, or the unit
@@ -62,11 +71,22 @@ class ProgressRow:
     is_unit: bool
     answered: bool
     answered_at: datetime | None
-    awaiting_signature: bool
+    awaiting_signature: bool  # an unsigned answer waits (it never counts once expired)
+    closed: bool = False  # the collection has expired
+
+    @property
+    def status(self) -> str:
+        if self.answered:
+            return Status.ANSWERED
+        if self.closed:
+            return Status.IMPLIED
+        return Status.AWAITING_SIGNATURE if self.awaiting_signature else Status.WAITING
 
 
-def progress(collection: Collection) -> list[ProgressRow]:
+def progress(collection: Collection, now: datetime | None = None) -> list[ProgressRow]:
+    """Every consulted person, then every consulted unit, each once with its status."""
     poll = collection.poll
+    closed = phase(collection, now) == Phase.EXPIRED
     by_person = {p.voter_id: p for p in Participation.objects.filter(poll=poll, unit__isnull=True)}
     by_unit = {p.unit_id: p for p in Participation.objects.filter(poll=poll, unit__isnull=False)}
     awaiting_people = set(
@@ -90,6 +110,7 @@ def progress(collection: Collection) -> list[ProgressRow]:
                 answer is not None,
                 (answer.changed_at or answer.cast_at) if answer else None,
                 answer is None and row.user_id in awaiting_people,
+                closed,
             )
         )
     for unit_row in collection.units.select_related("unit__document_receiver").order_by("unit__name"):
@@ -103,6 +124,7 @@ def progress(collection: Collection) -> list[ProgressRow]:
                 answer is not None,
                 (answer.changed_at or answer.cast_at) if answer else None,
                 answer is None and unit_row.unit_id in awaiting_units,
+                closed,
             )
         )
     return rows

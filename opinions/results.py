@@ -42,6 +42,12 @@ class QuestionResults:
     def agree(self) -> int:
         return self.agree_explicit + self.agree_implied
 
+    @property
+    def answered_rows(self) -> list[AnswerRow]:
+        """The explicit answers; the silent are counted in `agree_implied` and listed once, in the
+        progress, not again under every question."""
+        return [r for r in self.rows if not r.implied]
+
 
 @dataclass(frozen=True)
 class CollectionResults:

@@ -23,7 +23,7 @@ from core.http import AuthedRequest
 from opinions import actions, queries
 from opinions.access import access_collection, access_revision
 from opinions.forms import CollectionForm, ExtendForm, RecommendationForm, initial_from
-from opinions.log import check_receipt
+from opinions.log import check_receipt, is_receipt_code
 from opinions.models import Collection, QuestionAttachment, RevisionState
 from opinions.rules import Phase, ballot_owners, phase
 
@@ -75,15 +75,12 @@ def create(request: AuthedRequest) -> HttpResponse:
     form = CollectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            collection = actions.do_create_collection(request.user, form.to_input(), meeting=meeting)
+            collection = actions.do_create_collection(
+                request.user, form.to_input(), meeting=meeting, files=form.question_files()
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            try:
-                actions.do_attach_files(request.user, collection, form.question_files(request.FILES))
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-                return redirect("opinions:edit", collection.pk)
             messages.success(request, _("The opinion collection was created. It is released at the time you set."))
             return redirect("opinions:detail", collection.pk)
     return render(request, "opinions/form.html", {"form": form, "meeting": meeting, "collection": None})
@@ -95,11 +92,18 @@ def edit(request: AuthedRequest, collection_id: int) -> HttpResponse:
     if phase(collection) != Phase.SCHEDULED:
         messages.error(request, _("The collection has been released: only its expiry can be extended now."))
         return redirect("opinions:detail", collection.pk)
-    form = CollectionForm(request.POST or None, request.FILES or None, initial=initial_from(collection))
+    form = CollectionForm(
+        request.POST or None, request.FILES or None, initial=initial_from(collection), collection=collection
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            collection = actions.do_update_collection(request.user, collection, form.to_input())
-            actions.do_attach_files(request.user, collection, form.question_files(request.FILES))
+            collection = actions.do_update_collection(
+                request.user,
+                collection,
+                form.to_input(),
+                files=form.question_files(),
+                keep_attachments=form.kept_attachments(),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -328,25 +332,37 @@ def recommendation(request: AuthedRequest, collection_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def receipt(request: AuthedRequest, collection_id: int) -> HttpResponse:
-    """Anyone who may see the collection checks a receipt: is that entry in the log, is the log
-    intact, and is it covered by the final hash?"""
+    """Anyone who may see the collection checks a receipt, by its short code or its full hash
+    (and, optionally, its entry number): is that entry in the log, is the log intact, and is it
+    covered by the final hash?"""
     collection = access_collection(request.user, collection_id)
     _sync_with_clock(collection)
-    seq_raw, entry_hash = request.GET.get("seq", "").strip(), request.GET.get("hash", "").strip()
+    seq_raw = request.GET.get("seq", "").strip()
+    code = (request.GET.get("code") or request.GET.get("hash") or "").strip()
     check = None
     error = ""
-    if seq_raw or entry_hash:
-        try:
-            seq = int(seq_raw)
-        except ValueError:
-            error = _("Enter the sequence number of your receipt (a whole number).")
-        else:
-            if len(entry_hash) != 64:
-                error = _("Enter the 64-character hash of your receipt.")
-            else:
-                check = check_receipt(collection, seq, entry_hash)
+    if seq_raw or code:
+        seq: int | None = None
+        if seq_raw:
+            try:
+                seq = int(seq_raw)
+            except ValueError:
+                error = _("The entry number is a whole number, such as 12. Leave it empty if you do not have it.")
+        if not error and not is_receipt_code(code):
+            error = _(
+                "Enter the receipt code (10 letters and digits, such as 3F2A-91C0-7B) or the full "
+                "64-character code shown under “Details”."
+            )
+        if not error:
+            check = check_receipt(collection, seq, code)
+            if check.ambiguous:
+                error = _(
+                    "Several entries start with this code. Enter the full 64-character code shown under "
+                    "“Details” on your receipt."
+                )
+                check = None
     return render(
         request,
         "opinions/receipt.html",
-        {"collection": collection, "check": check, "error": error, "seq": seq_raw, "hash": entry_hash},
+        {"collection": collection, "check": check, "error": error, "seq": seq_raw, "code": code},
     )
