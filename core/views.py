@@ -8,12 +8,15 @@ from django.views.decorators.http import require_GET
 
 from accounts import queries as account_queries
 from core.health import health_report
+from core.home import panels_for
 from core.http import AuthedRequest
 
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    return render(request, "core/home.html", account_queries.home_summary(request.user))
+    context = account_queries.home_summary(request.user)
+    context["panels"] = panels_for(request.user)
+    return render(request, "core/home.html", context)
 
 
 @never_cache

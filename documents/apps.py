@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,4 +10,20 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Meeting documents")
 
     def ready(self) -> None:
-        from documents import permissions  # noqa: F401  (registers the document rules)
+        from documents import home, permissions  # noqa: F401  (registers the document rules)
+
+        home.register()
+
+        post_migrate.connect(_repair_search_index, sender=self)
+
+
+def _repair_search_index(using: str, **kwargs: Any) -> None:
+    """Django rebuilds a SQLite table to alter it, dropping the search triggers: put them back."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from documents.search import install_index
+
+    db = connections[using]
+    if db.vendor == "sqlite" and ("documents", "0004_search_index") in MigrationRecorder(db).applied_migrations():
+        install_index(db)

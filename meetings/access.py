@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.permissions import Perm, can
-from core.fetch import get_or_404
+from core.fetch import get_or_404, parse_id
 from meetings.models import Invitation, Meeting, Room, SupportRequest
 from meetings.permissions import visible_meetings_q
 
@@ -25,7 +25,7 @@ def access_meeting(user: Any, meeting_id: Any, *, perm: Perm | None = None) -> M
     it but not do that (they already know it exists)."""
     try:
         meeting = Meeting.objects.select_related("unit", "room", "chair", "organiser", "approver").get(
-            pk=int(meeting_id)
+            pk=parse_id(meeting_id)
         )
     except (Meeting.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import OrgUnit, User
 from accounts.permissions import Perm, can
 from audit.log import log_action
-from meetings import notify, rules
+from meetings import notify, queries, rules
 from meetings.models import (
     BOOKED_STATUSES,
     SCHEDULED_STATUSES,
@@ -358,6 +358,9 @@ def do_submit_meeting(actor: User, meeting: Meeting, *, acknowledge_conflicts: b
         late = rules.approval_is_late(meeting, now)
         if late:
             warnings.append(late_submission_warning(meeting))
+        missing = _units_without_receiver(meeting)
+        if missing:
+            warnings.append(queries.receiver_warning(missing))
         meeting.status = MeetingStatus.SUBMITTED
         meeting.submitted_at = now
         meeting.submitted_late = late
@@ -369,10 +372,21 @@ def do_submit_meeting(actor: User, meeting: Meeting, *, acknowledge_conflicts: b
             actor=actor,
             target=meeting,
             unit=meeting.unit,
-            data={"late": late, "deadline": rules.approval_deadline(meeting), "conflicts_acknowledged": conflicts},
+            data={
+                "late": late,
+                "deadline": rules.approval_deadline(meeting),
+                "conflicts_acknowledged": conflicts,
+                "units_without_receiver": [m.unit.code for m in missing],
+            },
         )
         notify.approval_requested(meeting)
     return warnings
+
+
+def _units_without_receiver(meeting: Meeting) -> list[queries.MissingReceiver]:
+    return queries.units_without_receiver(
+        list(meeting.invitations.filter(kind=InvitationKind.UNIT).select_related("unit"))
+    )
 
 
 def late_submission_warning(meeting: Meeting) -> str:
@@ -430,6 +444,8 @@ def do_approve_meeting(actor: User, meeting: Meeting, *, justification: str = ""
                 "late": late,
                 "justification": meeting.late_justification,
                 "deadline": rules.approval_deadline(meeting),
+                # Their invitation goes to their unit admins and leaders (notify.unit_receivers).
+                "units_without_receiver": [m.unit.code for m in _units_without_receiver(meeting)],
             },
         )
         notify.invitations_sent(meeting)

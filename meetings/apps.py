@@ -7,4 +7,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
-        from meetings import attachments, permissions  # noqa: F401  (register the rules and email attachments)
+        from meetings import attachments, home, permissions  # noqa: F401  (register the rules and email attachments)
+
+        home.register()

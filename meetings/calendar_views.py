@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import administered_units_q, administers
+from core.fetch import parse_id
 from core.http import AuthedRequest
 from meetings import actions, queries
 from meetings.access import access_meeting, visible_meetings
@@ -40,7 +41,17 @@ from meetings.models import (
     Room,
 )
 
-CALENDAR_STATUSES = (MeetingStatus.SUBMITTED, MeetingStatus.APPROVED, MeetingStatus.POSTPONED, MeetingStatus.CANCELLED)
+# The week's schedule is the record of the week: a meeting stays on it once it starts and ends.
+CALENDAR_STATUSES = (
+    MeetingStatus.SUBMITTED,
+    MeetingStatus.APPROVED,
+    MeetingStatus.POSTPONED,
+    MeetingStatus.CANCELLED,
+    MeetingStatus.IN_PROGRESS,
+    MeetingStatus.ENDED,
+)
+# A room was taken by a meeting that holds it now or held it (shown as "booked" to others).
+ROOM_TAKEN_STATUSES = (*BOOKED_STATUSES, MeetingStatus.ENDED)
 SCOPES = ("me", "unit", "room")
 FEED_PAST = timedelta(days=30)
 FEED_AHEAD = timedelta(days=365)
@@ -84,7 +95,7 @@ def calendar_rooms(user: Any) -> QuerySet[Room]:
 
 def access_calendar_room(user: Any, room_id: Any) -> Room:
     try:
-        room = Room.objects.select_related("unit").get(pk=int(room_id))
+        room = Room.objects.select_related("unit").get(pk=parse_id(room_id))
     except (Room.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if room.unit_id != user.unit_id and not administers(user, room.unit):
@@ -158,7 +169,7 @@ def week_slots(user: Any, scope: str, room: Room | None, start: datetime, end: d
         return []
     shown = list(overlapping(visible_meetings(user), start, end).filter(room=room, status__in=CALENDAR_STATUSES))
     busy = (
-        overlapping(Meeting.objects.filter(room=room, status__in=BOOKED_STATUSES), start, end)
+        overlapping(Meeting.objects.filter(room=room, status__in=ROOM_TAKEN_STATUSES), start, end)
         .exclude(pk__in=[m.pk for m in shown])
         .values_list("start", "end")
     )

@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import BootstrapMixin
-from accounts.models import OrgUnit, User
+from accounts.models import OrgUnit, Right, RightGrant, User
 from meetings.actions import AgendaLine, Guest, MeetingData
 from meetings.models import Answer, MeetingFormat, MeetingKind, Room, SupportKind
 
@@ -33,6 +34,36 @@ def officials() -> Any:
     )
 
 
+def searchable(**attrs: Any) -> dict[str, Any]:
+    """Widget attributes for core/static/js/searchable-select.js (a filter box with checkboxes or
+    radio buttons; the texts are translated here, on the server)."""
+    return {
+        "data-searchable": "1",
+        "data-search-placeholder": _("Type to search (accents optional)…"),
+        "data-search-empty": _("Nothing matches."),
+        "data-search-selected": _("Selected: %(count)s"),
+        **attrs,
+    }
+
+
+def leaders_first_choices(field: Any, people: Any, empty_label: Any = None) -> list[Any]:
+    """Choices for a picker of a leader (chair, document approver): the leaders first, then every
+    other official, as two groups. The queryset still decides what is valid."""
+    ranked = people.annotate(
+        is_leader=Exists(RightGrant.objects.filter(user=OuterRef("pk"), right=Right.LEADER))
+    ).order_by("-is_leader", "unit__sort_order", "full_name")
+    leaders: list[tuple[Any, str]] = []
+    others: list[tuple[Any, str]] = []
+    for person in ranked:
+        (leaders if person.is_leader else others).append((person.pk, field.label_from_instance(person)))
+    choices: list[Any] = [("", empty_label)] if empty_label is not None else []
+    if leaders:
+        choices.append((_("Leaders"), leaders))
+    if others:
+        choices.append((_("Other officials"), others))
+    return choices
+
+
 class MeetingForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices, initial=MeetingKind.REGULAR)
@@ -50,27 +81,43 @@ class MeetingForm(BootstrapMixin, forms.Form):
         help_text=_("A letter is also generated from the meeting data."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
-    chair = UserChoiceField(label=_("Chair"), queryset=User.objects.none())
+    chair = UserChoiceField(
+        label=_("Chair"),
+        queryset=User.objects.none(),
+        widget=forms.Select(attrs=searchable()),
+        error_messages={"required": _("Choose the chair."), "invalid_choice": _("Choose the chair from the list.")},
+    )
     document_approver = UserChoiceField(
-        label=_("Leader who approves the documents"), queryset=User.objects.none(), required=False
+        label=_("Leader who approves the documents"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.Select(attrs=searchable()),
     )
     document_preparer = UserChoiceField(
-        label=_("Official who prepares the documents"), queryset=User.objects.none(), required=False
+        label=_("Official who prepares the documents"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+        widget=forms.Select(attrs=searchable()),
     )
     preparing_unit = forms.ModelChoiceField(
-        label=_("Unit that prepares the documents"), queryset=OrgUnit.objects.none(), required=False
+        label=_("Unit that prepares the documents"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+        widget=forms.Select(attrs=searchable()),
     )
     attendees = UserMultipleChoiceField(
         label=_("Attending officials"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs=searchable(size=8)),
     )
     attendee_units = forms.ModelMultipleChoiceField(
         label=_("Attending units (their document receiver names who attends)"),
         queryset=OrgUnit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs=searchable(size=6)),
     )
     guests = forms.CharField(
         label=_("Outside guests"),
@@ -82,7 +129,7 @@ class MeetingForm(BootstrapMixin, forms.Form):
         label=_("Support staff"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.SelectMultiple(attrs=searchable(size=4)),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -90,6 +137,10 @@ class MeetingForm(BootstrapMixin, forms.Form):
         people = officials()
         for name in ("chair", "document_approver", "document_preparer", "attendees", "support_staff"):
             self.fields[name].queryset = people  # type: ignore[attr-defined]
+        # A meeting is chaired, and its documents approved, by a leader: leaders come first.
+        chair, approver = self.fields["chair"], self.fields["document_approver"]
+        chair.choices = leaders_first_choices(chair, people, empty_label=_("— choose the chair —"))  # type: ignore[attr-defined]
+        approver.choices = leaders_first_choices(approver, people, empty_label=_("— none —"))  # type: ignore[attr-defined]
         units = OrgUnit.objects.filter(is_active=True)
         self.fields["preparing_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["attendee_units"].queryset = units  # type: ignore[attr-defined]
@@ -231,8 +282,16 @@ class AnswerForm(BootstrapMixin, forms.Form):
         label=_("Substitute (an official of your unit)"), queryset=User.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, invitee: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, invitee: User, allow_substitute: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        answer = self.fields["answer"]
+        answer.error_messages["invalid_choice"] = _("Choose one of the answers offered.")
+        if not allow_substitute:
+            # Who attends in someone's place cannot pass the invitation on (Điều 6.3): the choice
+            # that would always be refused is not offered.
+            answer.choices = [c for c in answer.choices if c[0] != Answer.DELEGATED]  # type: ignore[attr-defined]
+            del self.fields["substitute"]
+            return
         self.fields["substitute"].queryset = (  # type: ignore[attr-defined]
             officials().filter(unit_id=invitee.unit_id).exclude(pk=invitee.pk)
         )

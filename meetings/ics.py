@@ -32,7 +32,12 @@ def absolute_meeting_url(meeting: Meeting) -> str:
 
 
 def event_status(meeting: Meeting) -> str:
-    if meeting.status in (MeetingStatus.APPROVED, MeetingStatus.POSTPONED):
+    if meeting.status in (
+        MeetingStatus.APPROVED,
+        MeetingStatus.POSTPONED,
+        MeetingStatus.IN_PROGRESS,
+        MeetingStatus.ENDED,
+    ):
         return "CONFIRMED"
     if meeting.status == MeetingStatus.CANCELLED:
         return "CANCELLED"
@@ -45,7 +50,7 @@ def description(meeting: Meeting, *, url: str) -> str:
         lines.append(_("The meeting has been cancelled. Reason: %(reason)s") % {"reason": meeting.cancel_reason})
     elif meeting.status == MeetingStatus.POSTPONED:
         lines.append(_("The meeting has been moved to a new time."))
-    elif meeting.status not in (MeetingStatus.APPROVED,):
+    elif meeting.status not in (MeetingStatus.APPROVED, MeetingStatus.IN_PROGRESS, MeetingStatus.ENDED):
         lines.append(_("Not yet approved."))
     if meeting.content.strip():
         lines.append(meeting.content.strip())

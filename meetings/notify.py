@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Right, User
+from accounts.models import OrgUnit, Right, User
 from accounts.permissions import administers
 from meetings import rules
 from meetings.models import Answer, Invitation, InvitationKind, Meeting, MeetingStatus, SupportRequest
@@ -47,14 +47,25 @@ def attendee_users(meeting: Meeting) -> list[User]:
 
 
 def unit_receivers(meeting: Meeting, *, pending_only: bool = False) -> list[User]:
+    """Who hears about the meeting for each invited unit: its document receiver, or, when the unit
+    has none, its unit administrators and leaders (queries.unit_fallback_receivers)."""
+    from meetings.queries import unit_fallback_receivers
+
     invitations = meeting.invitations.filter(kind=InvitationKind.UNIT).select_related("unit__document_receiver")
     if pending_only:
         invitations = invitations.filter(answer=Answer.PENDING)
-    return [
-        i.unit.document_receiver
-        for i in invitations
-        if i.unit and i.unit.document_receiver and i.unit.document_receiver.is_active
-    ]
+    people: list[User] = []
+    without: list[OrgUnit] = []
+    for i in invitations:
+        if i.unit is None:
+            continue
+        if i.unit.document_receiver is None:
+            without.append(i.unit)
+        elif i.unit.document_receiver.is_active:
+            people.append(i.unit.document_receiver)
+    for fallback in unit_fallback_receivers(without).values():
+        people.extend(fallback)
+    return people
 
 
 def _invitation_text(meeting: Meeting) -> str:
@@ -149,8 +160,10 @@ def approval_requested(meeting: Meeting) -> None:
 def invitations_sent(meeting: Meeting) -> None:
     title = _("Invitation: %(title)s") % {"title": meeting.title}
     body = _invitation_text(meeting)
+    attendees = attendee_users(meeting)
+    receivers = unit_receivers(meeting)
     _notify(
-        attendee_users(meeting),
+        attendees,
         meeting,
         "meeting.invited",
         title,
@@ -160,7 +173,7 @@ def invitations_sent(meeting: Meeting) -> None:
     )
     unit_body = body + "\n" + _("Your unit is invited: name who attends on the meeting page.")
     _notify(
-        unit_receivers(meeting),
+        receivers,
         meeting,
         "meeting.unit_invited",
         title,
@@ -169,6 +182,17 @@ def invitations_sent(meeting: Meeting) -> None:
         attach=True,
     )
     _notify_guests(meeting, "meeting.invited", title, body, attach=True)
+    # The chair hears of the approval even when not on the list of invitees (issue 10).
+    if meeting.chair_id not in {u.pk for u in attendees + receivers} and meeting.chair.is_active:
+        _notify(
+            [meeting.chair],
+            meeting,
+            "meeting.chair_invited",
+            _("You chair: %(title)s") % {"title": meeting.title},
+            body,
+            sms=_sms(meeting, _("You chair:")),
+            attach=True,
+        )
     _notify(
         [meeting.organiser],
         meeting,

@@ -38,11 +38,28 @@ def _meeting_staff(user: Any, meeting: Meeting) -> bool:
     )
 
 
+def answers_for_unit_q(user: Any) -> Q:
+    """Unit invitations `user` answers for: as the unit's document receiver, or, while the unit
+    has no receiver, as one of its own unit administrators or leaders (the fallback, so an
+    invitation to a unit without a receiver still reaches someone who can name attendees)."""
+    q = Q(unit__document_receiver=user)
+    if user.unit_id is not None and (has_right(user, Right.LEADER) or has_right(user, Right.UNIT_ADMIN)):
+        q |= Q(unit_id=user.unit_id, unit__document_receiver__isnull=True)
+    return Q(kind=InvitationKind.UNIT) & q
+
+
+def answers_for_unit(user: Any, unit: Any) -> bool:
+    """The same rule as answers_for_unit_q for one unit."""
+    if unit is None or not user.is_active:
+        return False
+    if unit.document_receiver_id is not None:
+        return bool(unit.document_receiver_id == user.pk)
+    return user.unit_id == unit.pk and (has_right(user, Right.LEADER) or has_right(user, Right.UNIT_ADMIN))
+
+
 def _invitee_q(user: Any) -> Q:
     """Invitations that give `user` a reason to see the meeting."""
-    return (Q(kind=InvitationKind.USER, user=user) & ~Q(answer=Answer.DELEGATED)) | Q(
-        kind=InvitationKind.UNIT, unit__document_receiver=user
-    )
+    return (Q(kind=InvitationKind.USER, user=user) & ~Q(answer=Answer.DELEGATED)) | answers_for_unit_q(user)
 
 
 def _invitee(user: Any, meeting: Meeting) -> bool:
@@ -100,7 +117,7 @@ def name_unit_attendees(user: Any, invitation: Invitation) -> bool:
         return False
     if invitation.meeting.status not in (MeetingStatus.APPROVED, MeetingStatus.POSTPONED):
         return False
-    return invitation.unit.document_receiver_id == user.pk or administers(user, invitation.unit)
+    return answers_for_unit(user, invitation.unit) or administers(user, invitation.unit)
 
 
 @register_rule(Perm.MANAGE_ROOMS)

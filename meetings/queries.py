@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Right
-from accounts.permissions import has_right
+from accounts.permissions import Perm, can, has_right
 from audit.models import AuditEntry
 from meetings import rules
 from meetings.access import visible_meetings
-from meetings.models import Answer, Invitation, InvitationKind, Meeting, MeetingStatus
+from meetings.models import SCHEDULED_STATUSES, Answer, Invitation, InvitationKind, Meeting, MeetingStatus
+from meetings.permissions import answers_for_unit_q
 
 
 def involved_q(user: Any) -> Q:
@@ -22,7 +26,7 @@ def involved_q(user: Any) -> Q:
         .exclude(answer=Answer.DELEGATED)
         .values("meeting_id")
     )
-    units = Invitation.objects.filter(kind=InvitationKind.UNIT, unit__document_receiver=user).values("meeting_id")
+    units = Invitation.objects.filter(answers_for_unit_q(user)).values("meeting_id")
     return Q(organiser=user) | Q(chair=user) | Q(approver=user) | Q(pk__in=mine) | Q(pk__in=units)
 
 
@@ -78,29 +82,116 @@ def answer_counts(invitations: list[Invitation]) -> dict[str, int]:
     }
 
 
+# The organiser dashboard's counters, in the order shown.
+ANSWER_COUNT_LABELS = {
+    "invited": gettext_lazy("Officials invited"),
+    "units": gettext_lazy("Units invited"),
+    "guests": gettext_lazy("Outside guests"),
+    "confirmed": gettext_lazy("Will attend"),
+    "declined": gettext_lazy("Will not attend"),
+    "delegated": gettext_lazy("Sent a substitute"),
+    "pending": gettext_lazy("No answer yet"),
+}
+
+
+def answer_count_rows(counts: dict[str, int]) -> list[tuple[str, Any, int]]:
+    """(key, translated label, value) for each counter of answer_counts."""
+    return [(key, label, counts[key]) for key, label in ANSWER_COUNT_LABELS.items()]
+
+
 def my_invitation(meeting: Meeting, user: Any) -> Invitation | None:
     return (
         meeting.invitations.filter(kind=InvitationKind.USER, user=user).select_related("substitute_for__user").first()
     )
 
 
-def home_summary(user: Any) -> dict[str, Any]:
-    """What the home page shows about meetings: the next ones and what waits for the user."""
-    unanswered = (
-        Invitation.objects.filter(
-            kind=InvitationKind.USER,
-            user=user,
-            answer=Answer.PENDING,
-            meeting__status__in=[MeetingStatus.APPROVED, MeetingStatus.POSTPONED],
-            meeting__start__gt=timezone.now(),
+def unit_fallback_receivers(units: list[Any]) -> dict[int, list[Any]]:
+    """For units without a document receiver: their active unit administrators and leaders, who
+    receive the unit's invitation instead (one query for all the units)."""
+    from accounts.models import User
+
+    found: dict[int, list[Any]] = {unit.pk: [] for unit in units}
+    if not found:
+        return found
+    people = (
+        User.objects.filter(
+            unit_id__in=list(found),
+            is_active=True,
+            is_external=False,
+            grants__right__in=[Right.UNIT_ADMIN, Right.LEADER],
         )
-        .select_related("meeting")
-        .order_by("meeting__start")
+        .distinct()
+        .order_by("full_name")
     )
+    for person in people:
+        if person.unit_id is not None:
+            found[person.unit_id].append(person)
+    return found
+
+
+@dataclass(frozen=True)
+class MissingReceiver:
+    """An invited unit without a document receiver, and who is told instead."""
+
+    unit: Any
+    fallback: list[Any]
+
+
+def units_without_receiver(invitations: list[Invitation]) -> list[MissingReceiver]:
+    """Unit invitations whose unit has no document receiver (`invitations` from invitation_rows,
+    or any list whose units are loaded)."""
+    units = [
+        i.unit for i in invitations if i.kind == InvitationKind.UNIT and i.unit and not i.unit.document_receiver_id
+    ]
+    fallback = unit_fallback_receivers(units)
+    return [MissingReceiver(unit, fallback[unit.pk]) for unit in sorted(units, key=lambda u: u.name)]
+
+
+def receiver_warning(missing: list[MissingReceiver]) -> str:
+    """The Vietnamese warning shown at registration, at approval and on the dashboard."""
+    if not missing:
+        return ""
+    names = ", ".join(m.unit.name for m in missing)
+    text = _(
+        "These invited units have no document receiver: %(units)s. Their invitation goes to the unit's "
+        "administrators and leaders instead; ask the unit administrator to set a document receiver."
+    ) % {"units": names}
+    nobody = [m.unit.name for m in missing if not m.fallback]
+    if nobody:
+        text += " " + _(
+            "Nobody can receive the invitation of %(units)s (no receiver, administrator or leader): "
+            "invite their officials by name."
+        ) % {"units": ", ".join(nobody)}
+    return text
+
+
+HOME_LIMIT = 5
+
+
+def home_summary(user: Any) -> dict[str, Any]:
+    """What the home page shows about meetings: the next ones and what waits for the user
+    (answers owed for themself and for the units they answer for, approvals). A fixed number of
+    queries whatever the number of meetings."""
+    now = timezone.now()
+    open_for_answers = {"meeting__status__in": SCHEDULED_STATUSES, "meeting__start__gt": now}
+    unanswered = (
+        Invitation.objects.filter(kind=InvitationKind.USER, user=user, answer=Answer.PENDING, **open_for_answers)
+        .select_related("meeting__room", "substitute_for__user")
+        .order_by("meeting__start", "pk")
+    )
+    unit_unanswered = (
+        Invitation.objects.filter(answers_for_unit_q(user), answer=Answer.PENDING, **open_for_answers)
+        .select_related("meeting__room", "unit")
+        .order_by("meeting__start", "pk")
+    )
+    approvals = [{"meeting": m, **deadline_info(m)} for m in approval_queue(user)]
     return {
         "next_meetings": list(
-            my_upcoming(user).filter(status__in=[MeetingStatus.APPROVED, MeetingStatus.POSTPONED])[:5]
+            my_upcoming(user).filter(status__in=[*SCHEDULED_STATUSES, MeetingStatus.IN_PROGRESS])[:HOME_LIMIT]
         ),
-        "unanswered": list(unanswered[:5]),
-        "approval_count": approval_queue(user).count(),
+        "unanswered": list(unanswered[:HOME_LIMIT]),
+        "unit_unanswered": list(unit_unanswered[:HOME_LIMIT]),
+        "approvals": approvals[:HOME_LIMIT],
+        "approval_count": len(approvals),
+        "can_register": can(user, Perm.REGISTER_MEETINGS),
     }

@@ -34,6 +34,7 @@ from meetings.forms import (
     initial_for,
 )
 from meetings.models import Answer, InvitationKind, Meeting, MeetingStatus, Room, SupportStatus
+from meetings.permissions import may_approve
 from opinions import queries as opinion_queries
 
 
@@ -91,7 +92,7 @@ def _meeting_form_page(request: AuthedRequest, meeting: Meeting | None) -> HttpR
         form = MeetingForm(initial=initial)
         formset = AgendaFormSet(initial=agenda, prefix="agenda")
     else:
-        form = MeetingForm(initial={"chair": request.user.pk, "preparing_unit": request.user.unit_id})
+        form = MeetingForm(initial={"preparing_unit": request.user.unit_id})
         formset = AgendaFormSet(prefix="agenda")
     return render(
         request, "meetings/form.html", {"form": form, "formset": formset, "meeting": meeting, "nav_active": "meetings"}
@@ -138,7 +139,9 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         "counts": queries.answer_counts(invitations),
         "mine": mine,
         "answer_form": AnswerForm(
-            invitee=user, initial={"answer": mine.answer if mine and mine.answer != Answer.PENDING else None}
+            invitee=user,
+            allow_substitute=mine.substitute_for_id is None,
+            initial={"answer": mine.answer if mine.answer != Answer.PENDING else None},
         )
         if mine and can(user, Perm.ANSWER_INVITATION, mine)
         else None,
@@ -159,10 +162,30 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         "can_collect_opinions": can(user, Perm.CREATE_COLLECTION, meeting),
         "opinion_collections": opinion_queries.of_meeting(user, meeting),
         "late_warning": actions.late_submission_warning(meeting) if rules.approval_is_late(meeting) else "",
+        "receiver_warning": _receiver_warning(user, meeting, invitations),
         "conflicts": request.session.pop(f"conflicts-{meeting.pk}", None),
         "nav_active": "meetings",
     }
     return render(request, "meetings/detail.html", context)
+
+
+# Until the invitations go out, and while they may be sent again (postponement).
+RECEIVER_WARNING_STATUSES = (
+    MeetingStatus.DRAFT,
+    MeetingStatus.RETURNED,
+    MeetingStatus.SUBMITTED,
+    MeetingStatus.APPROVED,
+    MeetingStatus.POSTPONED,
+)
+
+
+def _receiver_warning(user: Any, meeting: Meeting, invitations: list[Any]) -> str:
+    """For the organiser and the approver: invited units without a document receiver."""
+    if meeting.status not in RECEIVER_WARNING_STATUSES:
+        return ""
+    if not (can(user, Perm.MANAGE_ATTENDANCE, meeting) or may_approve(user, meeting)):
+        return ""
+    return queries.receiver_warning(queries.units_without_receiver(invitations))
 
 
 @login_required
@@ -170,7 +193,7 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def meeting_submit(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.user, meeting_id, perm=Perm.SUBMIT_MEETING)
     try:
-        warnings = actions.do_submit_meeting(
+        actions.do_submit_meeting(
             request.user, meeting, acknowledge_conflicts=request.POST.get("acknowledge_conflicts") == "1"
         )
     except actions.ConflictWarning as warning:
@@ -181,8 +204,8 @@ def meeting_submit(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     except ValidationError as exc:
         _flash(request, exc)
     else:
-        for text in warnings:
-            messages.warning(request, text)
+        # The warnings it returns (late submission, units without a receiver) are shown by the
+        # meeting page itself; flashing them too showed them twice.
         messages.success(request, _("Submitted for approval."))
     return redirect("meetings:detail", meeting_id=meeting.pk)
 
@@ -247,7 +270,7 @@ def meeting_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def invitation_answer(request: AuthedRequest, invitation_id: int) -> HttpResponse:
     invitation = access_invitation(request.user, invitation_id, Perm.ANSWER_INVITATION)
     assert invitation.user is not None  # noqa: S101 - the rule only admits official invitations
-    form = AnswerForm(request.POST, invitee=invitation.user)
+    form = AnswerForm(request.POST, invitee=invitation.user, allow_substitute=invitation.substitute_for_id is None)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -331,13 +354,16 @@ def dashboard(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     from notifications.queries import deliveries_for_target
 
     invitations = queries.invitation_rows(meeting)
+    missing = queries.units_without_receiver(invitations)
     return render(
         request,
         "meetings/dashboard.html",
         {
             "meeting": meeting,
             "invitations": invitations,
-            "counts": queries.answer_counts(invitations),
+            "count_rows": queries.answer_count_rows(queries.answer_counts(invitations)),
+            "missing_receivers": missing,
+            "receiver_warning": queries.receiver_warning(missing),
             "deliveries": deliveries_for_target("meetings.meeting", str(meeting.pk)),
             "support_requests": meeting.support_requests.select_related("requester", "resolved_by"),
             "open_status": SupportStatus.OPEN,

@@ -228,3 +228,57 @@ def test_feed_url_shape() -> None:
     from django.urls import reverse
 
     assert reverse("meetings:ical_feed", args=["a-b_C1"]) == "/ical/a-b_C1.ics"
+
+
+# --- issue 10: the week is the record of the week ----------------------------------------------
+
+
+def _set_status(meeting, status) -> None:  # type: ignore[no-untyped-def]
+    """The live room moves a meeting to in progress and ended (live.actions); the schedule only
+    reads the status, so the tests set it directly."""
+    type(meeting).objects.filter(pk=meeting.pk).update(status=status)
+
+
+@pytest.mark.parametrize("status", [MeetingStatus.IN_PROGRESS, MeetingStatus.ENDED])
+@pytest.mark.parametrize("scope", ["me", "unit"])
+def test_a_meeting_stays_on_the_week_once_it_starts_and_ends(
+    client, organiser, leader, attendee, status, scope
+) -> None:
+    meeting = approved(organiser, leader, [attendee], **at(5, 9))
+    _set_status(meeting, status)
+    login(client, attendee)
+    html = schedule(client, meeting, scope)
+    assert f'data-meeting-id="{meeting.pk}" data-status="{status}"' in html
+    assert meeting.title in html
+
+
+@pytest.mark.parametrize("status", [MeetingStatus.IN_PROGRESS, MeetingStatus.ENDED])
+def test_started_and_ended_meetings_keep_their_room_busy_for_others(
+    client, organiser, leader, attendee, colleague, room, status
+) -> None:
+    meeting = approved(organiser, leader, [attendee], room=room, place="", title="Họp kín", **at(5, 14))
+    _set_status(meeting, status)
+    login(client, colleague)
+    html = schedule(client, meeting, "room", room=room.pk)
+    assert 'data-testid="calendar-busy"' in html and "Họp kín" not in html
+    login(client, attendee)
+    assert f'data-status="{status}"' in schedule(client, meeting, "room", room=room.pk)
+
+
+@pytest.mark.parametrize("status", [MeetingStatus.IN_PROGRESS, MeetingStatus.ENDED])
+def test_an_outsider_does_not_see_a_started_or_ended_meeting(
+    client, organiser, leader, attendee, stc_member, status
+) -> None:
+    meeting = approved(organiser, leader, [attendee], **at(5, 9))
+    _set_status(meeting, status)
+    login(client, stc_member)
+    for scope in ("me", "unit"):
+        assert not shown(schedule(client, meeting, scope), meeting)
+
+
+def test_the_feed_keeps_a_started_meeting_confirmed(client, organiser, leader, attendee) -> None:
+    meeting = approved(organiser, leader, [attendee], **at(5, 9))
+    _set_status(meeting, MeetingStatus.IN_PROGRESS)
+    token = actions.do_rotate_calendar_feed(attendee).token
+    events = Calendar.from_ical(client.get(f"/ical/{token}.ics").content).walk("VEVENT")
+    assert [str(e["status"]) for e in events] == ["CONFIRMED"]

@@ -12,6 +12,7 @@ translated label is computed with Django's translation machinery in Vietnamese.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -74,8 +75,30 @@ def fill_meeting(
     form.locator('input[name="start"]').fill(datetime_local(start))
     form.locator('input[name="end"]').fill(datetime_local(end))
     form.locator('select[name="room"]').select_option(str(room.pk))
-    form.locator('select[name="chair"]').select_option(str(chair.pk))
-    form.locator('select[name="attendees"]').select_option([str(user.pk) for user in attendees])
+    pick(form, "chair", [chair])
+    pick(form, "attendees", attendees)
+
+
+def without_accents(text: str) -> str:
+    """How people type on a phone without a Vietnamese keyboard: "Phan Van Hai"."""
+    folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def pick(form: Locator, name: str, people: list[User]) -> None:
+    """Choose people in a searchable picker (core/static/js/searchable-select.js): type the name
+    without accents, then tick the person (a checkbox, or a radio button for one person)."""
+    box = form.locator(f'[data-searchable-for="{name}"]')
+    expect(form.locator(f'select[name="{name}"]')).to_be_hidden()  # replaced by the searchable list
+    for person in people:
+        box.locator("[data-search-input]").fill(without_accents(person.full_name).lower())
+        choice = box.locator(f'input[value="{person.pk}"]')
+        expect(choice).to_be_visible()
+        choice.check()
+        expect(choice).to_be_checked()
+    # The hidden select, which the form posts, holds exactly the people ticked.
+    chosen = form.locator(f'select[name="{name}"]').evaluate("s => Array.from(s.selectedOptions, o => o.value)")
+    assert sorted(chosen) == sorted(str(person.pk) for person in people)
 
 
 def fill_agenda_row(row: Locator, title: str, presenter: str, minutes: int) -> None:
@@ -280,4 +303,57 @@ def test_end_before_start_is_refused_in_vietnamese_and_nothing_is_saved(
     assert not AgendaItem.objects.exists()
     assert not Invitation.objects.exists()
     assert not AuditEntry.objects.filter(action="meeting.created").exists()
+    ui.assert_no_page_problems()
+
+
+def test_unit_and_chair_pickers_are_searchable_without_accents(
+    ui: UI, organiser: User, leader: User, attendee: User, room: Room, province: dict
+) -> None:
+    """145 units and every official: the organiser types "noi vu" and finds "Sở Nội vụ"; the
+    chair picker lists the leaders first; what was ticked is what is saved."""
+    page = ui.page
+    start, end = local_slot(7, 14, 1)
+    ui.sign_in(organiser.username, TEST_PASSWORD)
+    page.goto(NEW_MEETING_URL)
+    form = page.get_by_test_id("meeting-form")
+
+    chair_box = form.locator('[data-searchable-for="chair"]')
+    first_choice = chair_box.locator("input[type=radio]").nth(1)  # after "— choose the chair —"
+    expect(first_choice).to_have_attribute("value", str(leader.pk))  # the leader comes first
+    expect(chair_box).to_contain_text(vietnamese_gettext("Leaders"))
+
+    units = form.locator('[data-searchable-for="attendee_units"]')
+    search = units.locator("[data-search-input]")
+    search.fill("noi vu")  # "Sở Nội vụ" and its "Văn phòng Sở Nội vụ", nothing else
+    visible = units.locator("input[type=checkbox]").filter(visible=True)
+    expect(visible).to_have_count(2)
+    expect(units.locator(f'input[value="{province["snv"].pk}"]')).to_be_visible()
+    expect(units.locator(f'input[value="{province["snv_sub"].pk}"]')).to_be_visible()
+    search.fill("VAN PHONG so noi")  # every word counts, in any case
+    expect(visible).to_have_count(1)
+    expect(units.locator(f'input[value="{province["snv_sub"].pk}"]')).to_be_visible()
+    search.fill("khong co don vi nao")
+    expect(visible).to_have_count(0)
+    expect(units).to_contain_text(vietnamese_gettext("Nothing matches."))
+    search.fill("TAI CHINH")
+    stc_box = units.locator(f'input[value="{province["stc"].pk}"]')
+    expect(stc_box).to_be_visible()
+    stc_box.check()
+    expect(units.locator("[data-search-count]")).to_have_text(vietnamese_gettext("Selected: %(count)s", count=1))
+    search.press("Enter")  # Enter in the filter box does not send the form
+    ui.expect_path(NEW_MEETING_URL)
+
+    form.locator('input[name="title"]').fill(TITLE)
+    form.locator('input[name="start"]').fill(datetime_local(start))
+    form.locator('input[name="end"]').fill(datetime_local(end))
+    form.locator('select[name="room"]').select_option(str(room.pk))
+    pick(form, "chair", [leader])
+    pick(form, "attendees", [attendee])
+    ui.click_and_wait(form.get_by_test_id("save-meeting"))
+    meeting = Meeting.objects.get(title=TITLE)
+    ui.expect_path(f"/meetings/{meeting.pk}/")
+    assert meeting.chair == leader
+    assert list(meeting.invitations.filter(kind="unit").values_list("unit", flat=True)) == [province["stc"].pk]
+    # Sở Tài chính has no document receiver: the organiser is told at once, naming it.
+    expect(page.get_by_test_id("receiver-warning")).to_contain_text(province["stc"].name)
     ui.assert_no_page_problems()
