@@ -11,6 +11,7 @@ from accounts.access import administered_units, manageable_users
 from accounts.models import OrgUnit, Right, RightGrant, TransferRequest, TransferStatus, User, UserSession
 from accounts.passwords import password_expires_at
 from accounts.permissions import SYSTEM_ADMIN_GRANTED, administered_units_q, is_admin
+from core.fetch import MAX_ID
 
 
 def rights_labels(user: User) -> list[str]:
@@ -26,7 +27,7 @@ def search_users(actor: User, *, q: str = "", unit_id: str = "", status: str = "
             Q(full_name__icontains=q) | Q(username__icontains=q) | Q(email__icontains=q) | Q(position__icontains=q)
         )
     if unit_id.isdigit():
-        unit = administered_units(actor).filter(pk=int(unit_id)).first()
+        unit = administered_units(actor).filter(pk=int(unit_id)).first() if int(unit_id) <= MAX_ID else None
         users = users.filter(unit__path__startswith=unit.path) if unit else users.none()
     if status == "active":
         users = users.filter(is_active=True)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.permissions import Perm, can
+from core.fetch import parse_id
 from documents.models import Document, DocumentVersion
 
 
@@ -15,7 +16,7 @@ def access_document(user: Any, document_id: Any, *, perm: Perm | None = None) ->
     try:
         document = Document.objects.select_related(
             "meeting__unit", "meeting__chair", "current_version", "agenda_item"
-        ).get(pk=int(document_id))
+        ).get(pk=parse_id(document_id))
     except (Document.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if not can(user, Perm.VIEW_DOCUMENT, document):
@@ -28,7 +29,7 @@ def access_document(user: Any, document_id: Any, *, perm: Perm | None = None) ->
 def access_version(user: Any, version_id: Any) -> DocumentVersion:
     """Older versions are for the people who manage the meeting's documents."""
     try:
-        version = DocumentVersion.objects.select_related("document__meeting").get(pk=int(version_id))
+        version = DocumentVersion.objects.select_related("document__meeting").get(pk=parse_id(version_id))
     except (DocumentVersion.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     document = version.document

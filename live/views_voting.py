@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import Perm, can
+from core.fetch import parse_id
 from core.http import AuthedRequest
 from live import voting
 from live.access import access_live
@@ -30,7 +31,7 @@ from polls.models import Poll, PollKind
 def _poll(meeting: Meeting, poll_id: Any) -> Poll:
     try:
         return Poll.objects.select_related("meeting__unit", "unit").get(
-            pk=int(poll_id), meeting=meeting, kind=PollKind.MEETING_VOTE
+            pk=parse_id(poll_id), meeting=meeting, kind=PollKind.MEETING_VOTE
         )
     except (Poll.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.permissions import Perm, can
+from core.fetch import parse_id
 from opinions.models import AnswerRevision, Collection
 
 
 def access_collection(user: Any, collection_id: Any, *, perm: Perm | None = None) -> Collection:
     try:
         collection = Collection.objects.select_related("poll", "poll__unit", "poll__created_by", "poll__meeting").get(
-            pk=int(collection_id)
+            pk=parse_id(collection_id)
         )
     except (Collection.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
@@ -32,7 +33,7 @@ def access_revision(user: Any, collection: Collection, revision_id: Any) -> Answ
     """One of the user's own answers (404 for anyone else's)."""
     try:
         return AnswerRevision.objects.select_related("collection", "unit", "voter").get(
-            pk=int(revision_id), collection=collection, voter=user
+            pk=parse_id(revision_id), collection=collection, voter=user
         )
     except (AnswerRevision.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

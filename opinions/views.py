@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import OrgUnit
 from accounts.permissions import Perm, can
+from core.fetch import parse_id
 from core.http import AuthedRequest
 from opinions import actions, queries
 from opinions.access import access_collection, access_revision
@@ -176,7 +177,7 @@ def _owner_unit(user: Any, collection: Collection, raw: str) -> OrgUnit | None:
     if not raw:
         return None
     try:
-        return OrgUnit.objects.get(pk=int(raw))
+        return OrgUnit.objects.get(pk=parse_id(raw))
     except (OrgUnit.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -252,7 +253,7 @@ def sign_remote(request: AuthedRequest, collection_id: int, revision_id: int) ->
 def attachment(request: AuthedRequest, collection_id: int, attachment_id: int) -> HttpResponseBase:
     collection = access_collection(request.user, collection_id)
     try:
-        item = QuestionAttachment.objects.get(pk=int(attachment_id), question__poll=collection.poll)
+        item = QuestionAttachment.objects.get(pk=parse_id(attachment_id), question__poll=collection.poll)
     except (QuestionAttachment.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
