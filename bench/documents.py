@@ -1,12 +1,15 @@
 """Benchmark of the document pipeline (issue 4). A script, not a test:
 
-    .venv/bin/python bench/documents.py [--pages 100] [--upload-mb 200]
+    .venv/bin/python bench/documents.py [--pages 100] [--ocr-pages 5] [--upload-mb 200] [--only ocr]
 
 Prints
 - conversion time of a DOCX of --pages pages made with python-docx: cold (the first file, which
   starts LibreOffice) and warm (the next file through the same long-lived converter);
 - text extraction and thumbnail time on the resulting PDF (what the processing task adds);
 - pages rendered per second with pypdfium2 at 1.5x scale (bitmap only, and bitmap + JPEG);
+- OCR (issue 10): tesseract time per scanned A4 page (300 dpi, about 30 lines of Vietnamese), and
+  the text step of the processing task on --ocr-pages image-only pages, with and without OCR; the
+  same for a DOCX whose pages are scans (conversion + text step);
 - peak memory (RSS high-water mark, reset before each step) of a --upload-mb MB PDF sent through
   the project's chunked upload endpoints (PUT chunks, then finish: check by content, store,
   sha256), in a child process with its own SQLite database and media directory, so conversion
@@ -113,7 +116,8 @@ def bench_conversion(pages: int, work: Path) -> Path:
     print(f"  warm (same long-lived converter):           {warm:6.2f} s  ({counted / warm:.0f} pages/s)")
 
     started = time.perf_counter()
-    count, text = _read_pdf(pdf)
+    extracted = _read_pdf(pdf, work)
+    count, text = extracted.pages, extracted.text
     extract = time.perf_counter() - started
     started = time.perf_counter()
     _pdf_thumbnail(pdf)
@@ -139,6 +143,89 @@ def bench_conversion(pages: int, work: Path) -> Path:
     finally:
         document.close()
     return pdf
+
+
+def scanned_a4(number: int) -> Any:
+    """A4 at 300 dpi as a scanner gives it: grey paper, dark ink, a slight tilt."""
+    import textwrap
+
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 44)
+    page = Image.new("L", (2480, 3508), 238)
+    draw = ImageDraw.Draw(page)
+    lines = [f"Phần {number}. Kế hoạch thực hiện", *textwrap.wrap(PARAGRAPH * 5, 80)]
+    for row, line in enumerate(lines[:32]):
+        draw.text((220, 260 + row * 92), line, font=font, fill=40)
+    return page.rotate(0.5, fillcolor=238).filter(ImageFilter.GaussianBlur(0.7))
+
+
+def bench_ocr(pages: int, work: Path) -> None:
+    import docx
+    import pypdf
+
+    from documents import ocr
+    from documents.conversion import Converter
+    from documents.tasks import _read_pdf
+
+    if ocr.shutil.which(ocr.TESSERACT) is None:
+        print("OCR: tesseract is not installed (scripts/system-deps.sh installs it); skipped")
+        return
+    images = [scanned_a4(number) for number in range(1, pages + 1)]
+    session = ocr.OcrSession(work)
+    times = []
+    for image in images:
+        started = time.perf_counter()
+        session.read(image, label="bench", dpi=300)
+        times.append(time.perf_counter() - started)
+    print(
+        f"OCR of one scanned A4 page at 300 dpi (tesseract -l vie, 1 thread): mean {sum(times) / len(times):.2f} s, "
+        f"min {min(times):.2f} s, max {max(times):.2f} s over {len(times)} pages"
+    )
+
+    scan_pdf = work / "scans.pdf"
+    images[0].save(scan_pdf, format="PDF", resolution=300, save_all=True, append_images=images[1:])
+
+    def text_step(pdf: Path, *, with_ocr: bool) -> tuple[float, int]:
+        binary = ocr.TESSERACT
+        ocr.TESSERACT = binary if with_ocr else "ecabinet-no-tesseract"
+        try:
+            started = time.perf_counter()
+            extracted = _read_pdf(pdf, work)
+            return time.perf_counter() - started, len(extracted.ocr_pages)
+        finally:
+            ocr.TESSERACT = binary
+
+    without, _ = text_step(scan_pdf, with_ocr=False)
+    with_ocr, read = text_step(scan_pdf, with_ocr=True)
+    print(
+        f"Text step on a {pages}-page image-only PDF: without OCR {without:.2f} s, with OCR {with_ocr:.2f} s "
+        f"({read} pages read, {with_ocr / pages:.2f} s/page)"
+    )
+
+    document = docx.Document()
+    for index, image in enumerate(images):
+        picture = work / f"scan{index}.jpg"
+        image.save(picture, quality=75)  # a grey scan pasted into Word
+        document.add_picture(str(picture), width=docx.shared.Cm(16))
+    source = work / "scans.docx"
+    document.save(str(source))
+    converter = Converter()
+    try:
+        converter.convert(source, work / "warmup.pdf", file_type="docx")  # start LibreOffice first
+        started = time.perf_counter()
+        converter.convert(source, work / "scans-docx.pdf", file_type="docx")
+        conversion = time.perf_counter() - started
+    finally:
+        converter.close()
+    converted = work / "scans-docx.pdf"
+    count = len(pypdf.PdfReader(converted).pages)
+    without, _ = text_step(converted, with_ocr=False)
+    with_ocr, read = text_step(converted, with_ocr=True)
+    print(
+        f"DOCX of {count} scanned pages: conversion {conversion:.2f} s; + text step without OCR "
+        f"{conversion + without:.2f} s, with OCR {conversion + with_ocr:.2f} s ({read} pages read)"
+    )
 
 
 class BigPdf:
@@ -348,6 +435,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--upload-mb", type=int, default=200)
+    parser.add_argument("--ocr-pages", type=int, default=5)
+    parser.add_argument("--only", choices=["conversion", "ocr", "upload"], help="run one part only")
     parser.add_argument("--upload-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.upload_child:
@@ -359,8 +448,12 @@ def main() -> None:
     django.setup()
     print(f"eCabinet document benchmark — {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="ecabinet-bench-") as work:
-        bench_conversion(args.pages, Path(work))
-    bench_upload(args.upload_mb)
+        if args.only in (None, "conversion"):
+            bench_conversion(args.pages, Path(work))
+        if args.only in (None, "ocr"):
+            bench_ocr(args.ocr_pages, Path(work))
+    if args.only in (None, "upload"):
+        bench_upload(args.upload_mb)
 
 
 if __name__ == "__main__":

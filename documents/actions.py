@@ -13,23 +13,26 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from accounts.permissions import Perm, can
 from audit.log import log_action
 from documents.models import ApprovalStatus, Document, DocumentKind, DocumentVersion, Security
+from documents.permissions import approves_documents
 from documents.search import fold
+from documents.titles import normalise_title
 from meetings.models import AgendaItem, Answer, Invitation, InvitationKind, Meeting
 from notifications.actions import do_notify
 
@@ -67,9 +70,10 @@ def check_document_fields(
     readers: Sequence[User] = (),
 ) -> None:
     errors: dict[str, list[str]] = {}
-    if not title.strip():
+    title = normalise_title(title)
+    if not title:
         errors["title"] = [_("Enter the document title.")]
-    elif len(title.strip()) > 300:
+    elif len(title) > 300:
         errors["title"] = [_("The title can be at most 300 characters.")]
     if kind not in DocumentKind.values:
         errors["kind"] = [_("Choose the kind of document.")]
@@ -218,44 +222,155 @@ def _notify_approvers(document: Document, actor: User, version: DocumentVersion)
     )
 
 
-def _notify_published(document: Document, actor: User, event: str) -> int:
-    meeting = document.meeting
-    people = [u for u in _readers_now(document, _people_around(meeting)) if u.pk != actor.pk]
-    if not people:
-        return 0
-    titles = {
-        "document.published": _("New meeting document: %(title)s"),
-        "document.supplemented": _("Additional meeting document: %(title)s"),
-        "document.replaced": _("Meeting document replaced: %(title)s"),
-    }
+_SINGLE_TITLES = {
+    "document.published": gettext_lazy("New meeting document: %(title)s"),
+    "document.supplemented": gettext_lazy("Additional meeting document: %(title)s"),
+    "document.replaced": gettext_lazy("Meeting document replaced: %(title)s"),
+}
+# At most this many titles are listed in a grouped notice; the rest are counted.
+LISTED_TITLES = 10
+
+
+def _group_title(event: str, count: int, meeting: Meeting) -> str:
+    values = {"count": count, "meeting": meeting.title}
+    if event == "document.published":
+        return (
+            ngettext(
+                "%(count)s new document of the meeting “%(meeting)s”",
+                "%(count)s new documents of the meeting “%(meeting)s”",
+                count,
+            )
+            % values
+        )
+    if event == "document.replaced":
+        return (
+            ngettext(
+                "%(count)s replaced document of the meeting “%(meeting)s”",
+                "%(count)s replaced documents of the meeting “%(meeting)s”",
+                count,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(count)s additional document of the meeting “%(meeting)s”",
+            "%(count)s additional documents of the meeting “%(meeting)s”",
+            count,
+        )
+        % values
+    )
+
+
+def _listed(documents: Sequence[Document]) -> str:
+    lines = [f"• {d.title}" for d in documents[:LISTED_TITLES]]
+    if len(documents) > LISTED_TITLES:
+        rest = len(documents) - LISTED_TITLES
+        lines.append(ngettext("… and %(count)s more", "… and %(count)s more", rest) % {"count": rest})
+    return "\n".join(lines)
+
+
+def _visible_to(user: User, documents: Sequence[Document], meeting_wide: dict[int, bool]) -> list[Document]:
+    """The published `documents` (all of one meeting) that `user` may open.
+
+    For an approved document visible to all attendees the rule depends only on the person and the
+    meeting, so it is asked once per person (`meeting_wide`) rather than once per document."""
+    seen = []
+    for document in documents:
+        if document.is_restricted:
+            if can(user, Perm.VIEW_DOCUMENT, document):
+                seen.append(document)
+            continue
+        if user.pk not in meeting_wide:
+            meeting_wide[user.pk] = can(user, Perm.VIEW_DOCUMENT, document)
+        if meeting_wide[user.pk]:
+            seen.append(document)
+    return seen
+
+
+def _notify_published(meeting: Meeting, actor: User, published: Sequence[tuple[Document, str]]) -> dict[int, int]:
+    """One notice per person for one publishing action, however many documents it published.
+
+    `published` pairs each document just approved with how it was published (documents.published /
+    supplemented / replaced). A person who may open one of them gets the notice of that document;
+    one who may open several gets "N new / additional / replaced documents of the meeting X",
+    listing their titles. Returns how many people were told of each document (by id)."""
+    documents = [d for d, _event in published]
+    events = {d.pk: e for d, e in published}
+    meeting_wide: dict[int, bool] = {}
+    by_set: dict[tuple[int, ...], list[User]] = {}
+    for person in _people_around(meeting):
+        if person.pk == actor.pk:
+            continue
+        seen = _visible_to(person, documents, meeting_wide)
+        if seen:
+            by_set.setdefault(tuple(d.pk for d in seen), []).append(person)
     when = timezone.localtime(meeting.start)
-    body = _("For the meeting “%(meeting)s” at %(when)s.") % {
+    intro = _("For the meeting “%(meeting)s” at %(when)s.") % {
         "meeting": meeting.title,
         "when": f"{when:%H:%M %d/%m/%Y}",
     }
-    if event == "document.replaced" and document.current_version is not None:
-        body += "\n" + _("This is version %(number)s; the earlier version is no longer shown.") % {
-            "number": document.current_version.number
-        }
-    do_notify(
-        people,
-        event=event,
-        title=titles[event] % {"title": document.title},
-        body=body,
-        url=_document_url(document),
-        target=document,
-    )
-    return len(people)
+    told = dict.fromkeys(events, 0)
+    by_id = {d.pk: d for d in documents}
+    target: models.Model
+    for ids, people in by_set.items():
+        group = [by_id[pk] for pk in ids]
+        kinds = {events[pk] for pk in ids}
+        if len(group) == 1:
+            document, event = group[0], events[ids[0]]
+            title = _SINGLE_TITLES[event] % {"title": document.title}
+            body = intro
+            if event == "document.replaced" and document.current_version is not None:
+                body += "\n" + _("This is version %(number)s; the earlier version is no longer shown.") % {
+                    "number": document.current_version.number
+                }
+            url, target = _document_url(document), document
+        else:
+            # One kind for the whole notice: "new" only when the meeting had nothing published before.
+            event = kinds.pop() if len(kinds) == 1 else "document.supplemented"
+            title = _group_title(event, len(group), meeting)
+            body = intro + "\n" + _listed(group)
+            url, target = _meeting_url(meeting), meeting
+        do_notify(people, event=event, title=title, body=body, url=url, target=target)
+        for pk in ids:
+            told[pk] += len(people)
+    return told
 
 
-def _notify_uploader(document: Document, actor: User, event: str, title: str, body: str) -> None:
-    people = {document.created_by_id}
-    if document.current_version is not None:
-        people.add(document.current_version.uploaded_by_id)
-    people.discard(actor.pk)
-    users = list(User.objects.filter(pk__in=people))
-    if users:
-        do_notify(users, event=event, title=title, body=body, url=_meeting_url(document.meeting), target=document)
+def _notify_uploaders(
+    documents: Sequence[Document],
+    actor: User,
+    event: str,
+    one: Callable[[Document], tuple[str, str]],
+    several: Callable[[list[Document]], tuple[str, str]] | None = None,
+) -> None:
+    """The creator and uploader of each document, one notice per person for one action: `one`
+    gives the (title, body) about a single document, `several` about a batch."""
+    by_person: dict[int, list[Document]] = {}
+    for document in documents:
+        ids = {document.created_by_id}
+        if document.current_version is not None:
+            ids.add(document.current_version.uploaded_by_id)
+        ids.discard(actor.pk)
+        for pk in ids:
+            by_person.setdefault(pk, []).append(document)
+    users = {u.pk: u for u in User.objects.filter(pk__in=by_person)} if by_person else {}
+    by_set: dict[tuple[int, ...], list[User]] = {}
+    for pk, mine in by_person.items():
+        if pk in users:
+            by_set.setdefault(tuple(d.pk for d in mine), []).append(users[pk])
+    by_id = {d.pk: d for d in documents}
+    for chosen, people in by_set.items():
+        group = [by_id[pk] for pk in chosen]
+        if len(group) == 1 or several is None:
+            for document in group:
+                title, body = one(document)
+                do_notify(
+                    people, event=event, title=title, body=body, url=_meeting_url(document.meeting), target=document
+                )
+        else:
+            title, body = several(group)
+            meeting = group[0].meeting
+            do_notify(people, event=event, title=title, body=body, url=_meeting_url(meeting), target=meeting)
 
 
 # --- actions ----------------------------------------------------------------------------------
@@ -280,7 +395,7 @@ def do_add_document(
     It waits for the approver; the file is copied to storage, the caller removes `upload_path`."""
     _require(actor, Perm.MANAGE_DOCUMENTS, meeting)
     check_document_fields(meeting, title=title, kind=kind, agenda_item=agenda_item, security=security, readers=readers)
-    title = title.strip()
+    title = normalise_title(title)
     document = Document(
         meeting=meeting,
         agenda_item=agenda_item,
@@ -409,46 +524,118 @@ def _lock_for_decision(actor: User, document: Document) -> Document:
     return locked
 
 
+def _publish(actor: User, meeting: Meeting, locked: Sequence[Document]) -> None:
+    """Approve the locked, pending `locked` documents of `meeting` as one publishing action:
+    one audit entry per document, one notice per person (caller holds the rows' locks)."""
+    ids = [d.pk for d in locked]
+    published_before = (
+        Document.objects.filter(meeting=meeting, is_deleted=False, published_at__isnull=False)
+        .exclude(pk__in=ids)
+        .exists()
+    )
+    now = timezone.now()
+    published: list[tuple[Document, str]] = []
+    for document in locked:
+        document.meeting = meeting  # one shared instance for the rules
+        if document.published_at is not None:
+            event = "document.replaced"
+        elif published_before:
+            event = "document.supplemented"
+        else:
+            event = "document.published"
+        document.status = ApprovalStatus.APPROVED
+        document.decided_by = actor
+        document.decided_at = now
+        document.decision_comment = ""
+        document.published_at = now
+        document.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "published_at"])
+        published.append((document, event))
+    told = _notify_published(meeting, actor, published)
+    for document, event in published:
+        version = document.current_version
+        assert version is not None  # noqa: S101 - checked by the callers
+        data: dict[str, Any] = {
+            "meeting": meeting.pk,
+            "version": version.number,
+            "published_as": event,
+            "notified": told[document.pk],
+        }
+        if len(published) > 1:
+            data["batch"] = ids
+        log_action("document.approved", actor=actor, target=document, unit=meeting.unit, data=data)
+
+    def one(document: Document) -> tuple[str, str]:
+        number = document.current_version.number if document.current_version else 0
+        return (
+            _("Document approved: %(title)s") % {"title": document.title},
+            _("%(name)s approved version %(number)s; attendees can open it now.")
+            % {"name": actor.display_name, "number": number},
+        )
+
+    def several(group: list[Document]) -> tuple[str, str]:
+        title = ngettext(
+            "%(count)s document approved: meeting “%(meeting)s”",
+            "%(count)s documents approved: meeting “%(meeting)s”",
+            len(group),
+        ) % {"count": len(group), "meeting": meeting.title}
+        body = _("%(name)s approved them; attendees can open them now.") % {"name": actor.display_name}
+        return title, body + "\n" + _listed(group)
+
+    _notify_uploaders(locked, actor, "document.approved", one, several)
+
+
 def do_approve_document(actor: User, document: Document) -> Document:
     """Publish the current version to the attendees who may see it (Điều 6.1c)."""
     with transaction.atomic():
         locked = _lock_for_decision(actor, document)
-        meeting = locked.meeting
-        if locked.published_at is not None:
-            event = "document.replaced"
-        elif (
-            Document.objects.filter(meeting=meeting, is_deleted=False, published_at__isnull=False)
-            .exclude(pk=locked.pk)
-            .exists()
-        ):
-            event = "document.supplemented"
-        else:
-            event = "document.published"
-        now = timezone.now()
-        locked.status = ApprovalStatus.APPROVED
-        locked.decided_by = actor
-        locked.decided_at = now
-        locked.decision_comment = ""
-        locked.published_at = now
-        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "published_at"])
-        version = locked.current_version
-        assert version is not None  # noqa: S101 - checked by _lock_for_decision
-        notified = _notify_published(locked, actor, event)
-        log_action(
-            "document.approved",
-            actor=actor,
-            target=locked,
-            unit=meeting.unit,
-            data={"meeting": meeting.pk, "version": version.number, "published_as": event, "notified": notified},
+        _publish(actor, locked.meeting, [locked])
+    return locked
+
+
+def check_bulk_approval(actor: User, meeting: Meeting, document_ids: Sequence[int] | None) -> list[Document]:
+    """The pending documents of `meeting` to approve at once, locked: all those waiting (no ids),
+    or exactly the chosen ones. Refuses the whole batch when the actor may not approve one of
+    them (PermissionDenied) or one is no longer waiting (ValidationError). Runs inside the
+    caller's transaction."""
+    pending = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .filter(meeting=meeting, is_deleted=False, status=ApprovalStatus.PENDING)
+        .order_by("agenda_item__order", "created_at", "pk")
+    )
+    if document_ids is not None:
+        wanted = set(document_ids)
+        if not wanted:
+            raise ValidationError(_("Choose at least one document to approve."), code="none_chosen")
+        pending = pending.filter(pk__in=wanted)
+    locked = list(pending)
+    for document in locked:
+        document.meeting = meeting
+        _require(actor, Perm.APPROVE_DOCUMENT, document)
+    if document_ids is not None and len(locked) != len(set(document_ids)):
+        raise ValidationError(
+            _(
+                "Some of the chosen documents are not waiting for approval (any more). Reload the page and choose again."
+            ),
+            code="not_pending",
         )
-        _notify_uploader(
-            locked,
-            actor,
-            "document.approved",
-            _("Document approved: %(title)s") % {"title": locked.title},
-            _("%(name)s approved version %(number)s; attendees can open it now.")
-            % {"name": actor.display_name, "number": version.number},
-        )
+    if not locked:
+        raise ValidationError(_("No document of this meeting is waiting for approval."), code="nothing_pending")
+    if any(d.current_version is None for d in locked):
+        raise ValidationError(_("A chosen document has no file."), code="no_file")
+    return locked
+
+
+def do_approve_documents(actor: User, meeting: Meeting, document_ids: Sequence[int] | None = None) -> list[Document]:
+    """Approve several documents of one meeting at once ("approve all" or the chosen ones).
+
+    All or nothing: each document is checked as a single approval would be (Perm.APPROVE_DOCUMENT,
+    still pending); one audit entry per document; the attendees get one notice for the batch."""
+    if not (can(actor, Perm.VIEW_MEETING, meeting) and approves_documents(actor, meeting)):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = check_bulk_approval(actor, meeting, document_ids)
+        _publish(actor, meeting, locked)
     return locked
 
 
@@ -473,12 +660,14 @@ def do_return_document(actor: User, document: Document, comment: str) -> Documen
             unit=locked.meeting.unit,
             data={"meeting": locked.meeting_id, "version": version.number, "comment": comment},
         )
-        _notify_uploader(
-            locked,
+        _notify_uploaders(
+            [locked],
             actor,
             "document.returned",
-            _("Document returned: %(title)s") % {"title": locked.title},
-            comment + "\n" + _("Upload a corrected version; it goes back to the approver."),
+            lambda document: (
+                _("Document returned: %(title)s") % {"title": document.title},
+                comment + "\n" + _("Upload a corrected version; it goes back to the approver."),
+            ),
         )
     return locked
 

@@ -30,6 +30,8 @@ BRIDGE_SCRIPT = Path(__file__).with_name("lo_bridge.py")
 DEBIAN_PACKAGES = "libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui python3-uno"
 # Office formats LibreOffice converts; PDFs and images are used as they are.
 OFFICE_TYPES = frozenset({"docx", "doc", "xlsx", "xls", "pptx"})
+# Number formats of converted spreadsheets (documents/lo_bridge.py): 23.800.000, not 23,800,000.
+LOCALE = "vi-VN"
 START_TIMEOUT = 120.0  # first start creates a fresh profile: a few seconds, far more on a busy host
 
 
@@ -55,12 +57,21 @@ def _missing_message(what: str) -> str:
 class _Bridge:
     """One running lo_bridge.py and the thread that reads its answers into a queue."""
 
-    def __init__(self, python: str, soffice: str) -> None:
+    def __init__(self, python: str, soffice: str, locale: str = LOCALE) -> None:
         self.profile = Path(tempfile.mkdtemp(prefix="ecabinet-lo-"))
         self.log = (self.profile / "bridge.log").open("w+b")
         try:
             self.process = subprocess.Popen(  # noqa: S603  (fixed argument list, no shell)
-                [python, str(BRIDGE_SCRIPT), "--soffice", soffice, "--profile", str(self.profile / "user")],
+                [
+                    python,
+                    str(BRIDGE_SCRIPT),
+                    "--soffice",
+                    soffice,
+                    "--profile",
+                    str(self.profile / "user"),
+                    "--locale",
+                    locale,
+                ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self.log,

@@ -14,7 +14,12 @@ has to kill soffice), or {"ready": false, "missing": "python3-uno" | "soffice", 
 exiting. End of stdin (or {"quit": true}) closes soffice and exits. "fatal" means soffice died;
 the bridge exits after answering so the caller starts a fresh one.
 
-Usage: python3 lo_bridge.py --soffice soffice --profile /tmp/dir
+Number formats follow --locale (default vi-VN): a cell of 23800000 formatted #,##0 reads
+"23.800.000", as people in Vietnam write it, not "23,800,000". It is LibreOffice's "locale
+setting" (ooSetupSystemLocale), written into the fresh profile before soffice starts; formats that
+name their own locale ([$-409]#,##0) keep it.
+
+Usage: python3 lo_bridge.py --soffice soffice --profile /tmp/dir [--locale vi-VN]
 """
 
 from __future__ import annotations
@@ -47,6 +52,12 @@ EXPORT_FILTERS = (
     ("com.sun.star.text.GenericTextDocument", "writer_pdf_Export"),
 )
 CONNECT_TIMEOUT = 90.0
+LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>{locale}</value></prop></item>
+</oor:items>
+"""
 # LibreOffice writes page objects as "/Type/Page" and never uses object streams, so counting them
 # is exact for its own output; the Django side still counts with pypdf.
 PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
@@ -56,6 +67,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--soffice", default="soffice")
     parser.add_argument("--profile", required=True, help="an empty directory for soffice's user profile")
+    parser.add_argument("--locale", default="vi-VN", help="BCP 47 tag of the locale for number formats")
     args = parser.parse_args()
 
     # Only this stream carries the protocol; anything a library prints goes to stderr instead.
@@ -76,7 +88,10 @@ def main() -> int:
         send({"ready": False, "missing": "soffice", "error": f"{args.soffice!r} not found"})
         return 3
 
-    office = Office(soffice, args.profile)
+    if not LOCALE.match(args.locale):
+        send({"ready": False, "error": f"bad locale {args.locale!r}"})
+        return 2
+    office = Office(soffice, args.profile, args.locale)
     try:
         office.start()
     except Exception as exc:
@@ -110,9 +125,10 @@ def main() -> int:
 
 
 class Office:
-    def __init__(self, soffice: str, profile: str) -> None:
+    def __init__(self, soffice: str, profile: str, locale: str = "vi-VN") -> None:
         self.soffice = soffice
         self.profile = os.path.abspath(profile)
+        self.locale = locale
         self.pipe = f"ecabinet_lo_{os.getpid()}_{secrets.token_hex(4)}"
         self.process: subprocess.Popen[bytes]
         self.desktop = None
@@ -121,6 +137,11 @@ class Office:
         import uno
         from com.sun.star.connection import NoConnectException
 
+        # soffice keeps its settings in <profile>/user/registrymodifications.xcu and adds its
+        # defaults to what it finds there on first start.
+        os.makedirs(os.path.join(self.profile, "user"), exist_ok=True)
+        with open(os.path.join(self.profile, "user", "registrymodifications.xcu"), "w", encoding="utf-8") as registry:
+            registry.write(REGISTRY.format(locale=self.locale))
         # Same process group as this bridge: when the caller kills the group, soffice goes too.
         self.process = subprocess.Popen(  # noqa: S603  (fixed argument list)
             [

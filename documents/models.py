@@ -109,6 +109,11 @@ class DocumentVersion(models.Model):
     pdf = models.FileField(upload_to="documents/pdf/", max_length=255, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
+    # The text of each page of the PDF, in page order (page 1 first), for search snippets that name
+    # the page; `text` is their concatenation plus any text that has no page (sheet names, ...).
+    page_texts = models.JSONField(default=list, blank=True)
+    # Numbers (1-based) of the pages whose text was read by OCR from an image, not from the file.
+    ocr_pages = models.JSONField(default=list, blank=True)
     thumbnail = models.FileField(upload_to="documents/thumbs/", max_length=255, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 

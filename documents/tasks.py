@@ -1,5 +1,6 @@
 """Processing an uploaded version in the background (Điều 3.1đ): office files to PDF, page count,
-text for search, a thumbnail of the first page.
+text for search (per page, scans read by OCR, sheet names and slide titles added), a thumbnail of
+the first page.
 
 The original file is only ever read. Everything derived is made in a temporary directory and
 stored at the end, so a failure leaves the version as it was uploaded, with a reason and a
@@ -14,6 +15,7 @@ import logging
 import secrets
 import shutil
 import tempfile
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,8 +35,11 @@ from django_tasks import task
 from PIL import Image, ImageOps
 
 from audit.log import log_action
+from documents import ocr
 from documents.conversion import OFFICE_TYPES, ConversionError, ConversionTimeout, ConverterUnavailable, get_converter
 from documents.models import Document, DocumentVersion, ProcessingState
+from documents.outline import outline_text
+from documents.sanitize import OOXML_TYPES, SanitizeError, sanitize_ooxml, strip_pdf_links
 from documents.search import fold
 
 if TYPE_CHECKING:
@@ -46,6 +51,23 @@ IMAGE_TYPES = frozenset({"jpg", "png"})
 TEXT_LIMIT = 2_000_000  # characters of extracted text kept for search
 THUMBNAIL_WIDTH = 300
 THUMBNAIL_MAX_HEIGHT = 1200  # a very tall page or image is scaled to fit this instead
+
+
+@dataclass
+class Extracted:
+    """What processing reads from a version: its page count, the text of each page (page 1 first),
+    the 1-based numbers of the pages read by OCR, and text that belongs to no page."""
+
+    pages: int
+    page_texts: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)
+    extra: str = ""
+
+    @property
+    def text(self) -> str:
+        """Everything searchable: the pages in order, then the extra text."""
+        parts = [*self.page_texts, self.extra] if self.extra else self.page_texts
+        return "\n".join(parts)[:TEXT_LIMIT]
 
 
 class ProcessingFailed(Exception):
@@ -129,15 +151,20 @@ def _process(version: DocumentVersion, work: Path) -> str:
     pdf_path: Path | None = None
     converted = False
     if file_type in IMAGE_TYPES:
-        thumbnail, pages, text = _image_thumbnail(_local_path(version.file, work)), 1, ""
+        image_path = _local_path(version.file, work)
+        thumbnail = _image_thumbnail(image_path)
+        extracted = _read_image(image_path, work)
         _progress(version.pk, 70)
     elif file_type in OFFICE_TYPES or file_type == "pdf":
+        extra = ""
         if file_type == "pdf":
             pdf_path = _local_path(version.file, work)
         else:
-            pdf_path, converted = _convert(version, work), True
+            pdf_path, extra = _convert(version, work)
+            converted = True
         _progress(version.pk, 40)
-        pages, text = _read_pdf(pdf_path)
+        extracted = _read_pdf(pdf_path, work)
+        extracted.extra = extra
         _progress(version.pk, 70)
         thumbnail = _pdf_thumbnail(pdf_path)
     else:
@@ -164,8 +191,10 @@ def _process(version: DocumentVersion, work: Path) -> str:
                 error="",
                 pdf=pdf_name,
                 thumbnail=thumbnail_name,
-                page_count=pages,
-                text=text,
+                page_count=extracted.pages,
+                text=extracted.text,
+                page_texts=extracted.page_texts,
+                ocr_pages=extracted.ocr_pages,
                 processed_at=timezone.now(),
             )
             if finished:
@@ -205,11 +234,23 @@ def _local_path(field: FieldFile, work: Path) -> Path:
     return target
 
 
-def _convert(version: DocumentVersion, work: Path) -> Path:
+def _convert(version: DocumentVersion, work: Path) -> tuple[Path, str]:
+    """The converted PDF, with nothing in it that reaches outside (documents.sanitize), and the
+    labelled sheet names or slide titles of the original (documents.outline)."""
     # LibreOffice gets a copy: it never sees (or leaves lock files next to) the original.
     source = work / f"source.{version.file_type}"
     original = _local_path(version.file, work)
-    if original.parent == work:
+    unreadable = _(
+        "The file could not be opened for conversion: it may be damaged, password-protected or not a real %(type)s file."
+    ) % {"type": version.file_type.upper()}
+    if version.file_type in OOXML_TYPES:
+        try:
+            report = sanitize_ooxml(original, source)
+        except SanitizeError as exc:
+            raise ProcessingFailed(unreadable, f"sanitize: {exc}") from exc
+        if report.changed:
+            logger.info("Version %s: links to outside removed before conversion: %s", version.pk, report)
+    elif original.parent == work:
         original.rename(source)
     else:
         shutil.copyfile(original, source)
@@ -232,20 +273,23 @@ def _convert(version: DocumentVersion, work: Path) -> Path:
             str(exc),
         ) from exc
     except ConversionError as exc:
-        raise ProcessingFailed(
-            _(
-                "The file could not be opened for conversion: it may be damaged, password-protected or not a real %(type)s file."
-            )
-            % {"type": version.file_type.upper()},
-            str(exc),
-        ) from exc
+        raise ProcessingFailed(unreadable, str(exc)) from exc
     if not target.is_file() or target.stat().st_size == 0:
         raise ProcessingFailed(_("LibreOffice produced no PDF for this file."), "empty output")
-    return target
+    try:
+        removed = strip_pdf_links(target)
+    except Exception as exc:
+        raise ProcessingFailed(
+            _("The PDF could not be read: it may be damaged or password-protected."), f"strip links: {exc}"
+        ) from exc
+    if removed:
+        logger.info("Version %s: %s links to outside removed from the PDF", version.pk, removed)
+    return target, outline_text(source, version.file_type)
 
 
-def _read_pdf(path: Path) -> tuple[int, str]:
-    """Page count (pypdf) and text (pdfium's text pages), at most TEXT_LIMIT characters."""
+def _read_pdf(path: Path, work: Path) -> Extracted:
+    """Page count (pypdf) and the text of each page (pdfium's text layer, or OCR for a page that
+    is a scanned image without one), at most TEXT_LIMIT characters in all."""
     unreadable = _("The PDF could not be read: it may be damaged or password-protected.")
     try:
         pages = len(pypdf.PdfReader(path).pages)
@@ -253,7 +297,8 @@ def _read_pdf(path: Path) -> tuple[int, str]:
         raise ProcessingFailed(unreadable, f"pypdf: {type(exc).__name__}: {exc}") from exc
     if pages == 0:
         raise ProcessingFailed(unreadable, "no pages")
-    parts: list[str] = []
+    extracted = Extracted(pages)
+    reader = ocr.OcrSession(work)
     size = 0
     try:
         pdf = pdfium.PdfDocument(path)
@@ -263,8 +308,14 @@ def _read_pdf(path: Path) -> tuple[int, str]:
                 textpage = page.get_textpage()
                 part = page_text(textpage)
                 textpage.close()
+                if ocr.needs_ocr(part) and reader.available() and _has_image(page):
+                    read = _ocr_page(page, reader, index + 1)
+                    if read:
+                        part = f"{part}\n{read}".strip()
+                        extracted.ocr_pages.append(index + 1)
                 page.close()
-                parts.append(part)
+                part = part[: max(TEXT_LIMIT - size, 0)]
+                extracted.page_texts.append(part)
                 size += len(part) + 1
                 if size >= TEXT_LIMIT:
                     break
@@ -272,7 +323,35 @@ def _read_pdf(path: Path) -> tuple[int, str]:
             pdf.close()
     except pdfium.PdfiumError as exc:
         raise ProcessingFailed(unreadable, f"pdfium: {exc}") from exc
-    return pages, "\n".join(parts)[:TEXT_LIMIT]
+    if reader.pages_done:
+        logger.info("OCR of %s pages took %.1f s", reader.pages_done, reader.spent)
+    return extracted
+
+
+def _has_image(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+
+
+def _ocr_page(page: pdfium.PdfPage, reader: ocr.OcrSession, number: int) -> str | None:
+    width, height = page.get_size()
+    scale = ocr.render_scale(width, height)
+    image = page.render(scale=scale, grayscale=True).to_pil()
+    return reader.read(image, label=f"page {number}", dpi=round(72 * scale))
+
+
+def _read_image(path: Path, work: Path) -> Extracted:
+    """An image is one page; its text is what OCR reads in it."""
+    reader = ocr.OcrSession(work)
+    try:
+        with Image.open(path) as opened:
+            image = ImageOps.exif_transpose(opened)
+            if image.width * image.height > ocr.MAX_PIXELS:
+                factor = (ocr.MAX_PIXELS / (image.width * image.height)) ** 0.5
+                image = image.resize((int(image.width * factor), int(image.height * factor)))
+            text = reader.read(image, label="image") or ""
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ProcessingFailed(_("The image could not be read: it may be damaged."), str(exc)) from exc
+    return Extracted(1, page_texts=[text[:TEXT_LIMIT]], ocr_pages=[1] if text else [])
 
 
 def page_text(textpage: pdfium.PdfTextPage) -> str:

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Perm, can
 from documents import actions
 from documents.models import Document, DocumentKind, DocumentVersion, Security, Upload
+from documents.titles import normalise_title, title_from_filename
 from documents.validation import check_file, check_name_and_size
 
 if TYPE_CHECKING:
@@ -232,6 +233,8 @@ def do_finish_upload(
     if not can(actor, Perm.MANAGE_DOCUMENTS, meeting):
         raise PermissionDenied
     if fields is not None:
+        if not normalise_title(fields.title):
+            fields.title = title_from_filename(upload.filename)
         # Checked before the claim: a wrong field is fixed and sent again without a new upload.
         actions.check_document_fields(
             meeting,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/add/", views.add_documents, name="add"),
     path("meetings/<int:meeting_id>/panel/", views.meeting_panel, name="meeting_panel"),
     path("approvals/", views.approvals, name="approvals"),
+    path("meetings/<int:meeting_id>/approve/", views.approve_many, name="approve_many"),
     path("<int:document_id>/approve/", views.approve, name="approve"),
     path("<int:document_id>/return/", views.return_document, name="return"),
     path("<int:document_id>/versions/", views.versions, name="versions"),

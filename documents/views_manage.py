@@ -8,7 +8,6 @@ the object) and writes through documents.actions / documents.upload.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -73,10 +73,6 @@ def _back(request: AuthedRequest, fallback: str) -> HttpResponse:
 
 def _meeting_page(meeting_id: int) -> str:
     return reverse("meetings:detail", args=[meeting_id]) + "#documents"
-
-
-def _default_title(filename: str) -> str:
-    return Path(filename).stem.strip() or filename
 
 
 # --- chunked upload (JSON) --------------------------------------------------------------------
@@ -168,7 +164,7 @@ def upload_finish(request: AuthedRequest, upload_id: str) -> JsonResponse:
             version = upload.do_finish_upload(
                 request.user,
                 current,
-                fields=_fields(form, current.filename),
+                fields=_fields(form),
                 declared_type=declared_type,
             )
     except upload.UploadConflict:
@@ -190,11 +186,11 @@ def upload_finish(request: AuthedRequest, upload_id: str) -> JsonResponse:
     )
 
 
-def _fields(form: DocumentForm, filename: str, *, many: bool = False) -> upload.DocumentFields:
+def _fields(form: DocumentForm, *, many: bool = False) -> upload.DocumentFields:
     data = form.cleaned_data
     title = (data.get("title") or "").strip()
     return upload.DocumentFields(
-        title=_default_title(filename) if many or not title else title,
+        title="" if many else title,  # empty: upload.do_finish_upload takes the file's name
         kind=data["kind"],
         agenda_item=data.get("agenda_item"),
         security=data["security"],
@@ -246,7 +242,7 @@ def add_documents(request: AuthedRequest, meeting_id: int) -> HttpResponse:
                 upload.do_finish_upload(
                     request.user,
                     started,
-                    fields=_fields(form, started.filename, many=many),
+                    fields=_fields(form, many=many),
                     declared_type=content_type,
                 )
 
@@ -365,10 +361,16 @@ def delete(request: AuthedRequest, document_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def approvals(request: AuthedRequest) -> HttpResponse:
+    """The approver's queue, one section per meeting with "approve all" and "approve the chosen"."""
+    groups: dict[int, dict[str, Any]] = {}
+    for document in approval_queue(request.user):
+        groups.setdefault(document.meeting_id, {"meeting": document.meeting, "documents": []})["documents"].append(
+            document
+        )
     return render(
         request,
         "documents/manage/approvals.html",
-        {"documents": approval_queue(request.user), "return_form": ReturnForm(), "nav_active": "document_approvals"},
+        {"groups": list(groups.values()), "return_form": ReturnForm(), "nav_active": "document_approvals"},
     )
 
 
@@ -384,6 +386,38 @@ def approve(request: AuthedRequest, document_id: int) -> HttpResponse:
     else:
         messages.success(
             request, _("“%(title)s” is approved and published to the attendees.") % {"title": document.title}
+        )
+    return _back(request, reverse("documents:approvals"))
+
+
+@login_required
+@require_POST
+def approve_many(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    """Approve the chosen pending documents of a meeting (`document` ids), or all of them (`all`).
+
+    404 for those who may not see the meeting, 403 for those who see it but do not approve its
+    documents; a refused batch changes nothing."""
+    meeting = access_meeting(request.user, meeting_id)
+    ids: list[int] | None = None
+    if not request.POST.get("all"):
+        try:
+            ids = [int(value) for value in request.POST.getlist("document")]
+        except ValueError:
+            ids = [-1]  # refused below as "not waiting for approval"
+    try:
+        approved = actions.do_approve_documents(request.user, meeting, ids)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s document is approved and published to the attendees.",
+                "%(count)s documents are approved and published to the attendees.",
+                len(approved),
+            )
+            % {"count": len(approved)},
         )
     return _back(request, reverse("documents:approvals"))
 

@@ -1,14 +1,19 @@
-"""Processing state of a version: polled by the document pages, and the retry button."""
+"""Processing state of a version: polled by the document pages, the retry button, and the
+thumbnail of a document's first page shown in the document lists."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,9 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import Perm, can
 from core.http import AuthedRequest
-from documents.access import access_version
+from documents.access import access_document, access_version
 from documents.models import DocumentVersion
 from documents.tasks import do_retry_processing
+from documents.watermark import stamp_image, watermark_line
 
 
 def _status(version: DocumentVersion) -> dict[str, Any]:
@@ -71,3 +77,34 @@ def retry_processing(request: AuthedRequest, version_id: int) -> HttpResponse:
     ):
         return redirect(target)
     return redirect("meetings:detail", meeting_id=version.document.meeting_id)
+
+
+@login_required
+@require_GET
+def thumbnail(request: AuthedRequest, document_id: int) -> HttpResponseBase:
+    """The first page of the document's current version, small (documents/tasks.py makes it).
+
+    The same rule as opening the document (404 for anyone who may not). A restricted document's
+    thumbnail carries the reader's watermark and is not cached, as its pages in the viewer; the
+    lists name the version in the URL (?v=), so the others may be cached privately."""
+    document = access_document(request.user, document_id)
+    version = document.current_version
+    if version is None or not version.thumbnail:
+        raise Http404
+    try:
+        handle = version.thumbnail.open("rb")
+    except OSError:
+        raise Http404 from None
+    if not document.is_restricted:
+        cached = FileResponse(handle, content_type="image/png")
+        patch_cache_control(cached, private=True, max_age=3600)
+        return cached
+    from PIL import Image
+
+    with handle, Image.open(handle) as image:
+        stamped = stamp_image(image.convert("RGB"), watermark_line(request.user, timezone.now()))
+    buffer = io.BytesIO()
+    stamped.save(buffer, format="PNG")
+    response = HttpResponse(buffer.getvalue(), content_type="image/png")
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages eCabinet needs when they are missing.
 #   base: gettext (compilemessages), LibreOffice headless + python3-uno (documents to PDF) and
-#         metric-compatible fonts (Times/Arial/Calibri/Cambria look-alikes for converted files)
+#         metric-compatible fonts (Times/Arial/Calibri/Cambria look-alikes for converted files),
+#         tesseract with its Vietnamese model (OCR of scans, optional at run time)
 #   test: + chromium (browser tests)
 set -euo pipefail
 want=(gettext fonts-liberation2
   libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui python3-uno
-  fonts-crosextra-carlito fonts-crosextra-caladea)
+  fonts-crosextra-carlito fonts-crosextra-caladea
+  tesseract-ocr tesseract-ocr-vie)
 if [ "${1:-base}" = "test" ]; then
   want+=(chromium)
 fi

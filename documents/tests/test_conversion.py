@@ -161,3 +161,52 @@ def test_a_python_without_uno_is_reported(tmp_path) -> None:
 
     with pytest.raises(ConverterUnavailable, match="cannot import uno.*python3-uno"):
         Converter(python=sys.executable).convert(tmp_path / "a.docx", tmp_path / "a.pdf")
+
+
+def test_each_page_has_its_own_text(meeting, organiser, lo_converter) -> None:
+    version = processed(make_version(meeting, organiser, docx_bytes(3, first_line="Mở đầu kỳ họp"), "docx"))
+    assert version.page_texts == ["Mở đầu kỳ họp", "Nội dung trang 2", "Nội dung trang 3"]
+    assert version.ocr_pages == []
+    assert version.text == "\n".join(version.page_texts)
+
+
+def test_pdf_page_texts_are_capped_with_the_text(meeting, organiser, monkeypatch) -> None:
+    monkeypatch.setattr("documents.tasks.TEXT_LIMIT", 40)
+    version = processed(make_version(meeting, organiser, pdf_bytes(5), "pdf"))
+    assert version.page_texts == ["Bao cao tong ket trang 1", "Bao cao tong ke"]
+    assert version.text == "\n".join(version.page_texts)
+
+
+def test_sheet_names_are_searchable(meeting, organiser, lo_converter) -> None:
+    version = processed(make_version(meeting, organiser, xlsx_bytes(3), "xlsx", title="Dự toán"))
+    assert version.text.endswith("\nTrang tính: Quý 1; Quý 2; Quý 3")
+    assert len(version.page_texts) == 3 and "Quý" not in "".join(version.page_texts)
+    assert "trang tinh: quy 1; quy 2; quy 3" in Document.objects.get(pk=version.document_id).search_text
+
+
+def test_slide_titles_are_searchable_in_slide_order(meeting, organiser, lo_converter) -> None:
+    version = processed(make_version(meeting, organiser, pptx_bytes(3), "pptx"))
+    assert version.text.endswith("\nTiêu đề trang chiếu: Báo cáo phần 1; Báo cáo phần 2; Báo cáo phần 3")
+    assert version.page_texts[1] == "Báo cáo phần 2"
+
+
+def test_spreadsheet_numbers_use_vietnamese_separators(meeting, organiser, lo_converter) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for column in "ABC":
+        sheet.column_dimensions[column].width = 24
+    sheet.append(["Tổng kinh phí", 23800000, 1234.5])
+    sheet["B1"].number_format = "#,##0"
+    sheet["C1"].number_format = "#,##0.00"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    version = processed(make_version(meeting, organiser, buffer.getvalue(), "xlsx"))
+
+    with version.pdf.open("rb") as handle:
+        shown = pypdf.PdfReader(handle).pages[0].extract_text()
+    assert "23.800.000" in shown and "1.234,50" in shown and "23,800,000" not in shown
+    assert "Tổng kinh phí 23.800.000 1.234,50" in version.page_texts[0]

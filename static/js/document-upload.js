@@ -1,7 +1,7 @@
 /* Chunked, resumable upload of meeting documents (documents/upload.py describes the protocol).
  *
- * Enhances every form[data-document-upload]: each chosen file gets a row with its own title and
- * a progress bar; files go one after the other in 4 MB chunks. A chunk that fails is retried
+ * Enhances every form[data-document-upload]: each chosen file gets a row with its own editable
+ * title (its file name made readable, as the server would default it) and a progress bar; files go one after the other in 4 MB chunks. A chunk that fails is retried
  * after asking the server where the file ends, waiting 1, 2, 4, 8 then 16 seconds; after five
  * failed tries the row says so and the next file goes on. Without JavaScript (or fetch) the form
  * simply posts the files.
@@ -19,9 +19,34 @@
     return new Promise(function (resolve) { setTimeout(resolve, ms); });
   }
 
-  function stem(name) {
+  var EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "doc", "xls", "jpg", "jpeg", "png"];
+
+  function nfc(text) {
+    return text.normalize ? text.normalize("NFC") : text;
+  }
+
+  function words(text) {
+    return text.split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  // The title a file's name gives; documents/titles.py `title_from_filename` is the same rule.
+  function defaultTitle(filename) {
+    var name = nfc(filename || "").trim();
+    if (/%[0-9A-Fa-f]{2}/.test(name)) {
+      try { name = nfc(decodeURIComponent(name)); } catch (error) { /* not percent-encoded UTF-8 */ }
+    }
     var dot = name.lastIndexOf(".");
-    return dot > 0 ? name.slice(0, dot) : name;
+    if (dot > 0 && EXTENSIONS.indexOf(name.slice(dot + 1).toLowerCase()) >= 0) name = name.slice(0, dot);
+    var slug = !/\s/.test(name);
+    name = name.replace(/_/g, " ");
+    if (slug) {
+      name = name.replace(/-/g, function (hyphen, at, whole) {
+        return /\d/.test(whole.charAt(at - 1)) && /\d/.test(whole.charAt(at + 1)) ? hyphen : " ";
+      });
+    }
+    var title = words(name).replace(/^[\s._-]+|[\s._-]+$/g, "");
+    if (slug && title && title === title.toLowerCase()) title = title.charAt(0).toUpperCase() + title.slice(1);
+    return title.slice(0, 300) || words(nfc(filename || "")).slice(0, 300);
   }
 
   function readJson(response) {
@@ -62,7 +87,8 @@
         row.title.className = "form-control form-control-sm mb-1";
         row.title.id = id;
         row.title.maxLength = 300;
-        row.title.value = stem(file.name);
+        row.title.value = defaultTitle(file.name);
+        row.title.dataset.testid = "upload-title";
         box.appendChild(label);
         box.appendChild(row.title);
       }
