@@ -14,6 +14,16 @@ class DocumentsConfig(AppConfig):
 
         home.register()
 
+        from core.personal_data import register_exporter
+        from documents import personal_data
+
+        register_exporter("documents", personal_data.export)
+
+        from core.demo import register_seeder
+        from documents.demo import seed_documents
+
+        register_seeder(3, "documents", seed_documents)
+
         post_migrate.connect(_repair_search_index, sender=self)
 
 

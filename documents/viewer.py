@@ -14,14 +14,13 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import secrets
 import shutil
 import threading
-import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import pypdfium2 as pdfium
 from django.conf import settings
@@ -32,13 +31,12 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from accounts.models import User
 from audit.log import log_action
+from documents import search
 from documents.models import (
     ApprovalStatus,
     Document,
@@ -48,7 +46,6 @@ from documents.models import (
     Security,
 )
 from documents.permissions import approves_documents, manages_documents
-from documents.search import fold
 from meetings.access import visible_meetings
 from meetings.models import Answer, Invitation, InvitationKind, Meeting
 
@@ -401,110 +398,59 @@ def notes_by_page(user: User, document: Document) -> dict[int, list[PrivateNote]
 
 # --- search -------------------------------------------------------------------------------------
 
-MAX_QUERY_WORDS = 8
-SNIPPET_BEFORE, SNIPPET_AFTER = 80, 160
+
+class RankedDocuments(Sequence[Document]):
+    """Search results in rank order for a Paginator: the ids are known, documents are loaded one
+    page at a time."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Document]: ...
+    def __getitem__(self, index: int | slice) -> Document | list[Document]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        ids = self.ids[index]
+        documents = Document.objects.filter(pk__in=ids).select_related("meeting__unit", "current_version")
+        by_id = {document.pk: document for document in documents.defer("search_text")}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def query_words(query: str) -> list[str]:
-    words = list(dict.fromkeys(fold(query[:500]).split()))
-    return words[:MAX_QUERY_WORDS]
-
-
-def search_documents(user: User, words: list[str]) -> QuerySet[Document]:
-    """Documents whose folded title and text contain every word, among those the user may see.
+def search_documents(user: User, query: search.Query) -> RankedDocuments:
+    """Documents containing every word and phrase of `query`, best first, among those the user may see.
 
     The SQL here is a superset check that keeps pages and counts cheap: visible meetings, then
     published documents open to all or naming the user as a reader, or any document of a
     meeting whose documents the user manages or approves. Callers still confirm each shown
     result with can(user, Perm.VIEW_DOCUMENT, document).
     """
-    if not words:
-        return Document.objects.none()
-    matches = Document.objects.filter(meeting__in=visible_meetings(user).values("pk"), is_deleted=False)
-    for word in words:
-        matches = matches.filter(search_text__contains=word)
-    meeting_ids = matches.order_by().values("meeting_id").distinct()
-    staff = [
+    if not query:
+        return RankedDocuments([])
+    visible = Document.objects.filter(meeting__in=visible_meetings(user).values("pk"), is_deleted=False)
+    ranked = search.rank(query, visible)
+    if not ranked:
+        return RankedDocuments([])
+    rows = list(Document.objects.filter(pk__in=ranked).values_list("pk", "meeting_id", "status", "security"))
+    staff = {
         m.pk
-        for m in Meeting.objects.filter(pk__in=meeting_ids).select_related("unit")
+        for m in Meeting.objects.filter(pk__in={row[1] for row in rows}).select_related("unit")
         if manages_documents(user, m) or approves_documents(user, m)
-    ]
-    reads = Document.readers.through.objects.filter(user_id=user.pk).values("document_id")
-    published = Q(status=ApprovalStatus.APPROVED) & (Q(security=Security.ALL_ATTENDEES) | Q(pk__in=reads))
-    return (
-        matches.filter(published | Q(meeting_id__in=staff))
-        .select_related("meeting__unit", "current_version")
-        .defer("search_text")
-        .order_by("-meeting__start", "pk")
+    }
+    reads = set(
+        Document.readers.through.objects.filter(user_id=user.pk, document_id__in=ranked).values_list(
+            "document_id", flat=True
+        )
     )
-
-
-def _fold_table() -> dict[int, str]:
-    """Character-for-character folding (same result as fold() for each letter), so positions
-    in the folded text are positions in the original."""
-    table: dict[int, str] = {}
-    ranges = [range(0x41, 0x5B), range(0xC0, 0x250), range(0x1E00, 0x1F00)]
-    for block in ranges:
-        for code in block:
-            folded = fold(chr(code))
-            if len(folded) == 1 and folded != chr(code):
-                table[code] = folded
-    for space in "\t\n\r\x0b\x0c\xa0":
-        table[ord(space)] = " "
-    return table
-
-
-_FOLD_TABLE = _fold_table()
-_SPACES = re.compile(r"\s+")
-
-
-def _highlight(text: str, folded: str, start: int, end: int, words: list[str]) -> str:
-    """text[start:end], HTML-escaped, whitespace collapsed, each match of `words` in <mark>."""
-    marks: list[tuple[int, int]] = []
-    window = folded[start:end]
-    # The whole phrase first, so "ke hoach" marks "Kế Hoạch" as one piece.
-    for word in ([" ".join(words)] if len(words) > 1 else []) + words:
-        at = window.find(word)
-        while at >= 0:
-            marks.append((start + at, start + at + len(word)))
-            at = window.find(word, at + len(word))
-    parts: list[str] = []
-    cursor = start
-    for mark_start, mark_end in sorted(marks, key=lambda mark: (mark[0], -mark[1])):
-        if mark_end <= cursor:  # inside a match already marked
-            continue
-        mark_start = max(mark_start, cursor)
-        parts.append(_SPACES.sub(" ", escape(text[cursor:mark_start])))
-        parts.append(f"<mark>{_SPACES.sub(' ', escape(text[mark_start:mark_end]))}</mark>")
-        cursor = mark_end
-    parts.append(_SPACES.sub(" ", escape(text[cursor:end])))
-    return "".join(parts)
-
-
-def highlight(text: str, words: list[str]) -> SafeString:
-    """All of `text` (a title), escaped, with the query words in <mark>."""
-    text = unicodedata.normalize("NFC", text or "")
-    return mark_safe(_highlight(text, text.translate(_FOLD_TABLE), 0, len(text), words))  # noqa: S308 - escaped
-
-
-def snippet(text: str, words: list[str]) -> SafeString:
-    """A short piece of `text` around the first match, the query words in <mark>."""
-    text = unicodedata.normalize("NFC", text or "")
-    folded = text.translate(_FOLD_TABLE)
-    found = [pos for pos in (folded.find(word) for word in words) if pos >= 0]
-    if not found:  # the match was in the title: show the beginning
-        start, end = 0, SNIPPET_BEFORE + SNIPPET_AFTER
-    else:
-        first = min(found)
-        start, end = max(0, first - SNIPPET_BEFORE), first + SNIPPET_AFTER
-        if start:  # begin on a word boundary
-            space = text.find(" ", start, first)
-            start = space + 1 if space >= 0 else start
-    end = min(len(text), end)
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > start else end
-    body = _highlight(text, folded, start, end, words).strip()
-    if not body:
-        return mark_safe("")  # noqa: S308 - empty
-    return mark_safe(("…" if start else "") + body + ("…" if end < len(text) else ""))  # noqa: S308 - escaped
+    allowed = {
+        pk
+        for pk, meeting_id, status, security in rows
+        if meeting_id in staff
+        or (status == ApprovalStatus.APPROVED and (security == Security.ALL_ATTENDEES or pk in reads))
+    }
+    return RankedDocuments([pk for pk in ranked if pk in allowed])

@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,6 +29,7 @@ from core.http import AuthedRequest
 from documents import viewer
 from documents.access import access_document, access_version
 from documents.models import Document, DocumentVersion, PrivateNote
+from documents.search import MAX_QUERY_CHARS, Explanation, explain, parse_query
 from documents.watermark import stamp_image, stamp_pdf, watermark_line
 
 SEARCH_PAGE_SIZE = 20
@@ -324,27 +324,32 @@ def note_detail(request: AuthedRequest, note_id: int) -> HttpResponse:
 @dataclass
 class SearchHit:
     document: Document
-    title: SafeString
-    snippet: SafeString
+    why: Explanation
 
 
 @login_required
 @require_GET
 def search(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    query = request.GET.get("q", "").strip()[:200]
-    words = viewer.query_words(query)
+    query = parse_query(request.GET.get("q", "")[: MAX_QUERY_CHARS * 4])  # a bound before any work
     page_obj, hits = None, []
-    if words:
-        paginator = Paginator(viewer.search_documents(user, words), SEARCH_PAGE_SIZE)
+    if query:
+        paginator = Paginator(viewer.search_documents(user, query), SEARCH_PAGE_SIZE)
         page_obj = paginator.get_page(request.GET.get("page"))
         for document in page_obj:
             if not can(user, Perm.VIEW_DOCUMENT, document):  # the authority, after the SQL pre-check
                 continue
-            text = document.current_version.text if document.current_version else ""
-            hits.append(SearchHit(document, viewer.highlight(document.title, words), viewer.snippet(text, words)))
+            version = document.current_version
+            why = explain(
+                document.title,
+                version.text if version else "",
+                version.page_texts if version else [],
+                version.ocr_pages if version else [],
+                query,
+            )
+            hits.append(SearchHit(document, why))
     return render(
         request,
         "documents/viewer/search.html",
-        {"query": query, "words": words, "page_obj": page_obj, "hits": hits, "nav_active": "documents"},
+        {"query": query, "page_obj": page_obj, "hits": hits, "nav_active": "documents"},
     )
