@@ -19,13 +19,15 @@ system-deps:
 
 test-system-deps:
 	@scripts/system-deps.sh test
+	@scripts/test-oidc-deps.sh
 
 messages: .venv/.synced
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v0
 
+# HOST and PORT reach every step: the links the demo's notifications carry follow them (SITE_URL).
 run: system-deps setup
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input -v0
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	@DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) $(PY) manage.py migrate --no-input -v0
+	@DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) $(PY) manage.py seed_demo
 	@DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 lint: .venv/.synced

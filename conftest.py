@@ -18,6 +18,14 @@ def _fast_argon2(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_not_required(settings):  # type: ignore[no-untyped-def]
+    """Administrators must set up two-factor at sign-in (MFA_REQUIRED_FOR_ADMINS, on in every
+    deployment). The suites of other features sign administrators in through the sign-in page and
+    are not about two-factor, so it is off here; accounts/tests/test_two_factor.py turns it on."""
+    settings.MFA_REQUIRED_FOR_ADMINS = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_channel_layer():  # type: ignore[no-untyped-def]
     """A new channel layer object for every test. Each async test runs its own event loop, and a
     Redis layer keeps locks and connection pools bound to the loop that first used them: a layer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -198,6 +199,51 @@ def do_change_own_password(user: User, new_password: str) -> None:
         user.must_change_password = False
         user.save()
         log_action("user.password_changed", actor=user, target=user)
+
+
+def do_force_password_change(actor: User, users: Iterable[User]) -> int:
+    """Điều 4.5: the users must choose a new password at their next request (PasswordPolicyMiddleware).
+
+    All or nothing: one account outside the actor's reach (or rank) refuses the whole request.
+    Returns how many accounts were flagged.
+    """
+    targets = list(users)
+    for user in targets:
+        _require(actor, Perm.MANAGE_USER, user)
+    if not targets:
+        return 0
+    with transaction.atomic():
+        User.objects.filter(pk__in=[u.pk for u in targets]).update(must_change_password=True)
+        for user in targets:
+            user.must_change_password = True
+        single = targets[0] if len(targets) == 1 else None
+        log_action(
+            "user.password_change_forced",
+            actor=actor,
+            target=single,
+            unit=single.unit if single else None,
+            data={"count": len(targets), "usernames": sorted(u.username for u in targets)},
+        )
+    return len(targets)
+
+
+def do_reset_two_factor(actor: User, user: User) -> int:
+    """A lost phone: remove the account's authenticator app and recovery codes and end its sessions;
+    at the next sign-in the user sets two-factor up again (when it is required for them)."""
+    from allauth.mfa.models import Authenticator
+
+    _require(actor, Perm.MANAGE_USER, user)
+    with transaction.atomic():
+        removed, _rows = Authenticator.objects.filter(user=user).delete()
+        ended = end_sessions(user)
+        log_action(
+            "user.two_factor_reset",
+            actor=actor,
+            target=user,
+            unit=user.unit,
+            data={"authenticators_removed": removed, "sessions_ended": ended},
+        )
+    return removed
 
 
 def do_unlock_user(actor: User, user: User) -> None:
@@ -479,8 +525,9 @@ def lockout_until(now: Any = None) -> Any:
     return (now or timezone.now()) + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
 
 
-def do_record_login_failure(username: str, user: User | None, ip: str | None) -> bool:
-    """Count one failed sign-in; returns True when this failure locked the account."""
+def do_record_login_failure(username: str, user: User | None, ip: str | None, *, stage: str = "password") -> bool:
+    """Count one failed sign-in (a wrong password, or a wrong two-factor code: `stage="mfa"`);
+    returns True when this failure locked the account."""
 
     with transaction.atomic():
         LoginFailure.objects.create(ip=ip, username=username[:150])
@@ -496,7 +543,7 @@ def do_record_login_failure(username: str, user: User | None, ip: str | None) ->
             actor=user,
             actor_name=username[:150] if user is None else "",
             unit=user.unit if user is not None else None,
-            data={"username": username[:150]},
+            data={"username": username[:150], **({"stage": stage} if stage != "password" else {})},
         )
         if locked and user is not None:
             log_action(
@@ -508,7 +555,9 @@ def do_record_login_failure(username: str, user: User | None, ip: str | None) ->
     return locked
 
 
-def do_record_login_success(user: User, *, session_key: str | None, ip: str | None, user_agent: str) -> None:
+def do_record_login_success(
+    user: User, *, session_key: str | None, ip: str | None, user_agent: str, method: str = "password"
+) -> None:
     with transaction.atomic():
         if user.failed_login_count or user.locked_until:
             User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
@@ -516,7 +565,7 @@ def do_record_login_success(user: User, *, session_key: str | None, ip: str | No
             UserSession.objects.update_or_create(
                 session_key=session_key, defaults={"user": user, "ip": ip, "user_agent": user_agent}
             )
-        log_action("auth.login", actor=user, target=user)
+        log_action("auth.login", actor=user, target=user, data={"method": method})
 
 
 def do_record_logout(user: User, *, session_key: str | None) -> None:
@@ -565,5 +614,53 @@ def do_bootstrap_system_admin(*, username: str, full_name: str, unit: OrgUnit, p
             target=user,
             unit=unit,
             data={"username": username},
+        )
+    return user
+
+
+# --- single sign-on (accounts/sso.py) ------------------------------------------------------------
+
+
+def do_link_sso_identity(user: User, sociallogin: Any, request: Any) -> None:
+    """The first single sign-on of an identity: link it to the account it matched."""
+    with transaction.atomic():
+        sociallogin.connect(request, user)
+        log_action(
+            "auth.sso_linked",
+            actor=user,
+            target=user,
+            data={"provider": sociallogin.account.provider, "subject": sociallogin.account.uid},
+        )
+
+
+def do_record_sso_refusal(reason: str, *, user: User | None, claim_value: str, subject: str) -> None:
+    """A single sign-on the provider accepted but eCabinet refused (no such account, deactivated, ...)."""
+    with transaction.atomic():
+        log_action(
+            "auth.sso_refused",
+            actor=user,
+            actor_name=claim_value[:150] if user is None else "",
+            target=user,
+            unit=user.unit if user is not None else None,
+            data={"reason": reason, "claim": claim_value[:254], "subject": subject[:255]},
+        )
+
+
+def do_create_user_from_sso(*, unit: OrgUnit, username: str, full_name: str, email: str) -> User:
+    """OIDC_CREATE_ACCOUNTS=1 only: an account for an identity no administrator created, in the
+    configured unit, with no rights and an unusable password (it signs in through the provider)."""
+    username = check_username(username)
+    with transaction.atomic():
+        user = User(username=username, unit=unit, full_name=full_name[:150] or username, email=email[:254])
+        user.set_unusable_password()
+        user.must_change_password = False
+        user.save()
+        log_action(
+            "user.created",
+            actor=None,
+            actor_name="sso",
+            target=user,
+            unit=unit,
+            data={"username": username, "full_name": user.full_name, "is_external": False, "source": "sso"},
         )
     return user

@@ -104,6 +104,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def set_password(self, user: Any, password: str) -> None:
         do_change_own_password(user, password)
 
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        # A session begun by single sign-on ends at the provider too (RP-initiated logout), which
+        # then sends the browser back to our sign-in page. Called before the session is flushed.
+        from accounts.sso import logout_redirect_url
+
+        return logout_redirect_url(request) or super().get_logout_redirect_url(request)
+
     def get_password_change_redirect_url(self, request: HttpRequest) -> str:
         # After the forced first-login change the user goes on to their work.
         return resolve_url("home")

@@ -11,6 +11,13 @@ urlpatterns = [
     path("users/<int:user_id>/active/", v.user_set_active, name="user_set_active"),
     path("users/<int:user_id>/reset-password/", v.user_reset_password, name="user_reset_password"),
     path("users/<int:user_id>/unlock/", v.user_unlock, name="user_unlock"),
+    path(
+        "users/<int:user_id>/force-password-change/",
+        v.user_force_password_change,
+        name="user_force_password_change",
+    ),
+    path("users/<int:user_id>/reset-two-factor/", v.user_reset_two_factor, name="user_reset_two_factor"),
+    path("users/force-password-change/", v.force_password_change_all, name="force_password_change_all"),
     path("users/<int:user_id>/transfer/", v.user_transfer, name="user_transfer"),
     path("transfers/", v.transfer_list, name="transfer_list"),
     path("transfers/<int:transfer_id>/<str:decision>/", v.transfer_decide, name="transfer_decide"),

@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import actions
@@ -24,12 +26,14 @@ from accounts.access import (
     access_unit,
     access_user_for_admin,
     administered_units,
+    manageable_users,
     require,
 )
 from accounts.forms import ReceiverForm, RightForm, TransferForm, UnitForm, UserCreateForm, UserFieldsForm
+from accounts.mfa import has_authenticator_app
 from accounts.models import OrgUnit, Right, User, UserSession
 from accounts.passwords import generate_temporary_password
-from accounts.permissions import Perm, can, is_admin
+from accounts.permissions import SYSTEM_ADMIN_GRANTED, Perm, can, is_admin, is_system_admin
 from accounts.queries import incoming_transfers, outgoing_transfers, search_users, transfer_history, unit_tree
 from audit.models import AuditEntry
 from core.http import AuthedRequest
@@ -116,6 +120,8 @@ def _user_context(request: AuthedRequest, target: User, form: Any = None) -> dic
         # False for an account holding a right the actor could not grant (a unit admin looking at a
         # system administrator of their unit): the page is read-only then.
         "can_manage": can(actor, Perm.MANAGE_USER, target),
+        "two_factor_on": has_authenticator_app(target),
+        "can_export_personal_data": can(actor, Perm.EXPORT_PERSONAL_DATA, target),
         "form": form or UserFieldsForm(initial={f: getattr(target, f) for f in actions.USER_FIELDS}),
         "rights": rights,
         "transfer_form": TransferForm(),
@@ -203,6 +209,66 @@ def user_unlock(request: AuthedRequest, user_id: int) -> HttpResponse:
     actions.do_unlock_user(request.user, target)
     messages.success(request, _("The account was unlocked."))
     return redirect("unitadmin:user_detail", user_id=target.pk)
+
+
+@login_required
+@require_POST
+def user_force_password_change(request: AuthedRequest, user_id: int) -> HttpResponse:
+    target = access_user_for_admin(request.user, user_id)
+    actions.do_force_password_change(request.user, [target])
+    messages.success(
+        request,
+        _("%(name)s must choose a new password at their next sign-in.") % {"name": target.display_name},
+    )
+    return redirect("unitadmin:user_detail", user_id=target.pk)
+
+
+@login_required
+@require_POST
+def user_reset_two_factor(request: AuthedRequest, user_id: int) -> HttpResponse:
+    target = access_user_for_admin(request.user, user_id)
+    actions.do_reset_two_factor(request.user, target)
+    messages.success(
+        request,
+        _("Two-factor sign-in of %(name)s was reset and their sessions ended.") % {"name": target.display_name},
+    )
+    return redirect("unitadmin:user_detail", user_id=target.pk)
+
+
+def _force_password_targets(actor: User) -> QuerySet[User]:
+    """Every active account in the actor's reach that they outrank (not themselves)."""
+    users = manageable_users(actor).filter(is_active=True).exclude(pk=actor.pk)
+    if not is_system_admin(actor):
+        users = users.exclude(grants__right__in=SYSTEM_ADMIN_GRANTED)
+    return users.order_by("pk")
+
+
+@login_required
+def force_password_change_all(request: AuthedRequest) -> HttpResponse:
+    """Điều 4.5: everyone in the administrator's reach chooses a new password at next sign-in."""
+    _admin_only(request)
+    targets = _force_password_targets(request.user)
+    if request.method == "POST":
+        count = actions.do_force_password_change(request.user, targets)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d account must choose a new password at the next sign-in.",
+                "%(count)d accounts must choose a new password at the next sign-in.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("unitadmin:user_list")
+    return render(
+        request,
+        "accounts/admin/force_password_change.html",
+        {
+            "count": targets.count(),
+            "is_system_admin": is_system_admin(request.user),
+            "nav_active": "users",
+        },
+    )
 
 
 @login_required

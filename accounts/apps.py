@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import signals  # noqa: F401  (login/logout audit receivers)
+        from accounts.personal_data import export as export_personal_data
+        from core.personal_data import register_exporter
+
+        register_exporter("accounts", export_personal_data)

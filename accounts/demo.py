@@ -8,7 +8,7 @@ from django.db import transaction
 
 from accounts import actions
 from accounts.loaders import load_province_units
-from accounts.models import OrgUnit, Right, User
+from accounts.models import OrgUnit, Right, TransferRequest, User
 
 DEMO_PASSWORD = "Hophanhchinh2026"  # noqa: S105 - printed by `make run`; demo machines only
 
@@ -140,4 +140,21 @@ def seed_demo() -> list[tuple[DemoUser, User, bool]]:
                 if spec.receiver:
                     actions.do_set_document_receiver(admin, unit, user)
             results.append((spec, user, created))
+        _seed_transfer()
     return results
+
+
+def _seed_transfer() -> None:
+    """A transfer waiting for the receiving unit (Điều 4.3a): Sở Tài chính proposes to move one of
+    its officials to Sở Nội vụ, whose administrator accepts or declines it (once: a transfer
+    already decided is not proposed again)."""
+    user = User.objects.get(username="stc.chuyenvien")
+    if TransferRequest.objects.filter(user=user).exists():
+        return
+    actions.do_request_transfer(
+        User.objects.get(username="stc.quantri"),
+        user,
+        _unit("SNV"),
+        new_position="Chuyên viên Phòng Công chức, viên chức",
+        note="Điều động theo Quyết định số 125/QĐ-STC ngày 02/12/2026 của Giám đốc Sở Tài chính.",
+    )

@@ -33,6 +33,7 @@ class Perm(TextChoices):
     TRANSFER_DIRECTLY = "user.transfer"
     DECIDE_TRANSFER = "user.transfer.decide"
     VIEW_AUDIT = "audit.view"
+    EXPORT_PERSONAL_DATA = "user.export_personal_data"  # a copy of a person's data (Luật 91/2025)
     REGISTER_MEETINGS = "meeting.register"
     APPROVE_MEETINGS = "meeting.approve"
     # Rules for these live in meetings/permissions.py and are registered at start-up.
@@ -172,6 +173,11 @@ def _view_audit(user: Any, obj: Any) -> bool:
     return is_admin(user)
 
 
+def _export_personal_data(user: Any, target: Any) -> bool:
+    """System administrators only: the export holds private notes and the whole trail of a person."""
+    return is_system_admin(user)
+
+
 def _register_meetings(user: Any, obj: Any) -> bool:
     return has_right(user, Right.ORGANISER)
 
@@ -190,6 +196,7 @@ RULES: dict[Perm, Callable[[Any, Any], bool]] = {
     Perm.TRANSFER_DIRECTLY: _transfer_directly,
     Perm.DECIDE_TRANSFER: _decide_transfer,
     Perm.VIEW_AUDIT: _view_audit,
+    Perm.EXPORT_PERSONAL_DATA: _export_personal_data,
     Perm.REGISTER_MEETINGS: _register_meetings,
     Perm.APPROVE_MEETINGS: _approve_meetings,
 }

@@ -8,6 +8,7 @@ appended, which serialises writers on PostgreSQL (SQLite serialises IMMEDIATE tr
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -71,7 +72,7 @@ class AuditEntry(AppendOnly, models.Model):
             return self._content_v2()
         return {
             "seq": self.seq,
-            "at": self.at.isoformat(timespec="microseconds"),
+            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
             "actor": self.actor_id,
             "actor_name": self.actor_name,
             "unit": self.unit_id,
@@ -94,7 +95,7 @@ class AuditEntry(AppendOnly, models.Model):
         return {
             "v": 2,
             "seq": self.seq,
-            "at": self.at.isoformat(timespec="microseconds"),
+            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
             "actor": self.actor_id,
             "actor_name": self.actor_name,
             "unit": self.unit_id,

@@ -6,6 +6,8 @@ instead of failing later somewhere less obvious.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from pathlib import Path
 
@@ -57,3 +59,53 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def parse_key(raw: str, *, name: str, length: int = 32) -> bytes:
+    """Random key bytes written as hex (2 * length characters) or base64 (standard or URL-safe).
+
+    The error names the variable, never the value.
+    """
+    text = raw.strip()
+    key: bytes | None = None
+    if len(text) == 2 * length:
+        try:
+            key = bytes.fromhex(text)
+        except ValueError:
+            key = None
+    if key is None:
+        padded = text + "=" * (-len(text) % 4)
+        for altchars in (b"+/", b"-_"):
+            try:
+                key = base64.b64decode(padded, altchars=altchars, validate=True)
+                break
+            except (ValueError, binascii.Error):
+                continue
+    if key is None or len(key) != length:
+        raise ImproperlyConfigured(
+            f"{name} must be {length} random bytes written as base64 or as {2 * length} hex digits; "
+            f"make one with `openssl rand -base64 {length}`."
+        )
+    return key
+
+
+def env_key(name: str, *, length: int = 32) -> bytes | None:
+    """A key from `name` or the file named by `name`_FILE; None when neither is set."""
+    raw = env_str(name).strip()
+    if not raw:
+        return None
+    source = f"{name}_FILE" if os.environ.get(f"{name}_FILE") else name
+    return parse_key(raw, name=source, length=length)
+
+
+def local_site_url(host: str, port: int) -> str:
+    """The address of a server started with `make run HOST=... PORT=...`, for links in email and SMS.
+
+    A wildcard bind address is not an address anyone can open, so it becomes the loopback one.
+    """
+    host = host.strip() or "127.0.0.1"
+    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 - naming the wildcard, not binding to it
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from ecabinet.env import env_bool, env_int, env_list, env_str
+from ecabinet.env import env_bool, env_int, env_key, env_list, env_str, local_site_url, parse_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,7 +31,11 @@ elif len(SECRET_KEY) < 32 and not DEBUG:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `make run` (scripts/serve.sh) passes HOST and PORT; links in email and SMS follow them unless
+# SITE_URL says otherwise.
+SERVE_HOST = env_str("HOST", "127.0.0.1")
+SERVE_PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
+SITE_URL = (env_str("SITE_URL") or local_site_url(SERVE_HOST, SERVE_PORT)).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -45,9 +50,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "core",
     "audit",
     "accounts",
+    "backups",
     "notifications",
     "meetings",
     "documents",
@@ -59,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
@@ -72,6 +82,8 @@ MIDDLEWARE = [
     "audit.middleware.RequestContextMiddleware",
     "accounts.middleware.SessionTrackingMiddleware",
     "accounts.middleware.PasswordPolicyMiddleware",
+    "accounts.middleware.TwoFactorSetupMiddleware",
+    "accounts.middleware.AdminIPAllowlistMiddleware",
 ]
 
 ROOT_URLCONF = "ecabinet.urls"
@@ -200,6 +212,8 @@ LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 30, minimum=1)
 # and days failed sign-ins and ended sessions are kept.
 AUDIT_PERSONAL_DATA_DAYS = env_int("AUDIT_PERSONAL_DATA_DAYS", 365, minimum=30)
 SIGN_IN_RECORDS_DAYS = env_int("SIGN_IN_RECORDS_DAYS", 90, minimum=1)
+# Shown under "Contact" on the privacy notice (/privacy/): who answers questions about personal data.
+PRIVACY_CONTACT = env_str("PRIVACY_CONTACT")
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -221,6 +235,18 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS in production behind a reverse proxy (docs/configuration.md#https-behind-a-reverse-proxy).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", default=False)
+# The header by which the proxy tells that the browser came over HTTPS, e.g. X-Forwarded-Proto;
+# only set it when the proxy always sets (overwrites) that header.
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header:
+    if not all(c.isalnum() or c == "-" for c in _proxy_ssl_header):
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be a header name, e.g. X-Forwarded-Proto.")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
@@ -239,6 +265,80 @@ ACCOUNT_PASSWORD_INPUT_RENDER_VALUE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # Lockout and per-IP limits are ours (accounts.lockout), audited and with Vietnamese messages.
 ACCOUNT_RATE_LIMITS = False
+
+# --- Single sign-on with the province's OpenID Connect provider (Điều 4.3; docs/accounts-and-security.md)
+# Off unless OIDC_SERVER_URL and OIDC_CLIENT_ID are set. An identity signs in to the account the unit
+# administrator created (matched by OIDC_LINK_CLAIM); accounts are never created unless
+# OIDC_CREATE_ACCOUNTS=1, and then in the unit OIDC_NEW_ACCOUNT_UNIT (a unit code).
+OIDC_SERVER_URL = env_str("OIDC_SERVER_URL").rstrip("/")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_NAME = env_str("OIDC_NAME") or "Đăng nhập bằng tài khoản một cửa của tỉnh"
+OIDC_LINK_CLAIM = env_str("OIDC_LINK_CLAIM", "username").strip().lower()
+OIDC_CREATE_ACCOUNTS = env_bool("OIDC_CREATE_ACCOUNTS", default=False)
+OIDC_NEW_ACCOUNT_UNIT = env_str("OIDC_NEW_ACCOUNT_UNIT").strip()
+OIDC_ENABLED = bool(OIDC_SERVER_URL or OIDC_CLIENT_ID)
+if OIDC_ENABLED and not (OIDC_SERVER_URL and OIDC_CLIENT_ID):
+    raise ImproperlyConfigured("Single sign-on needs both OIDC_SERVER_URL and OIDC_CLIENT_ID (or neither).")
+if OIDC_ENABLED and not OIDC_SERVER_URL.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+    raise ImproperlyConfigured("OIDC_SERVER_URL must be an https:// address.")
+if OIDC_LINK_CLAIM not in ("username", "email"):
+    raise ImproperlyConfigured("OIDC_LINK_CLAIM must be username or email.")
+if OIDC_CREATE_ACCOUNTS and not OIDC_NEW_ACCOUNT_UNIT:
+    raise ImproperlyConfigured(
+        "OIDC_CREATE_ACCOUNTS=1 needs OIDC_NEW_ACCOUNT_UNIT, the code of the unit new accounts join."
+    )
+OIDC_PROVIDER_ID = "sso"
+
+
+def oidc_apps(server_url: str, client_id: str, secret: str, name: str) -> list[dict[str, object]]:
+    """allauth's app entry for the province's provider (tests build one for their own provider)."""
+    return [
+        {
+            "provider_id": OIDC_PROVIDER_ID,
+            "name": name,
+            "client_id": client_id,
+            "secret": secret,
+            "settings": {"server_url": server_url, "oauth_pkce_enabled": True},
+        }
+    ]
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": oidc_apps(OIDC_SERVER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_NAME) if OIDC_ENABLED else [],
+    }
+}
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the sign-in button posts a form (CSRF-protected)
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+
+# --- Two-factor sign-in (TOTP and recovery codes; Điều 8.2) ------------------------------------
+# Required for system and unit administrators: one without an authenticator is sent to set it up
+# right after signing in. MFA_REQUIRED_FOR_ALL=1 extends the rule to every account.
+MFA_REQUIRED_FOR_ADMINS = env_bool("MFA_REQUIRED_FOR_ADMINS", default=True)
+MFA_REQUIRED_FOR_ALL = env_bool("MFA_REQUIRED_FOR_ALL", default=False)
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_FORMS = {"authenticate": "accounts.mfa.AuthenticateForm"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "eCabinet Ninh Bình"
+MFA_TOTP_TOLERANCE = 1  # a code from the previous or next 30 seconds (phone clocks drift)
+MFA_RECOVERY_CODE_COUNT = 10
+# allauth's re-authentication page is not offered (core.closed); TOTP is set up right after sign-in.
+MFA_REAUTHENTICATION_REQUIRED = False
+
+# --- Administration screens only from these networks (comma-separated CIDRs; empty = anywhere) ---
+ADMIN_IP_ALLOWLIST = env_list("ADMIN_IP_ALLOWLIST", [])
+for _cidr in ADMIN_IP_ALLOWLIST:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"ADMIN_IP_ALLOWLIST: {_cidr!r} is not an address or network (CIDR).") from None
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -264,8 +364,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Files answered at the site's root, such as /favicon.ico (browsers ask for it on every page).
+WHITENOISE_ROOT = BASE_DIR / "core" / "public"
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Encrypted backups (`manage.py backup` / `restore`, docs/operations.md): 32 random bytes as base64
+# or hex, from BACKUP_KEY or the file named by BACKUP_KEY_FILE. Unset: the commands refuse to run.
+BACKUP_KEY = env_key("BACKUP_KEY")
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -280,6 +385,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # fontTools logs every glyph table it subsets at INFO, dozens of lines per generated PDF.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
 
 # --- Notifications ---
@@ -312,6 +419,9 @@ if SMS_BACKEND == "http":
 # --- Meetings ---------------------------------------------------------------------------------
 # Times New Roman-compatible fonts for generated letters (Debian package fonts-liberation2).
 PDF_FONT_DIR = env_str("PDF_FONT_DIR", "/usr/share/fonts/truetype/liberation2")
+# Seconds between refreshes of the room's check-in QR code on the projector and the chair console
+# (the code itself changes every minute and the previous minute's code stays valid).
+LIVE_QR_REFRESH_SECONDS = env_int("LIVE_QR_REFRESH_SECONDS", 30, minimum=1, maximum=60)
 
 # --- Document conversion ---
 # Office files become PDF through one long-lived headless LibreOffice per worker, driven by the
@@ -350,3 +460,13 @@ for _root in SIGNATURE_TRUST_ROOTS:
         raise ImproperlyConfigured(f"SIGNATURE_TRUST_ROOTS: {_root} is not a readable file.")
 SIGNED_BALLOT_MAX_BYTES = env_int("SIGNED_BALLOT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024 * 1024)
 CSC_TIMEOUT_SECONDS = env_int("CSC_TIMEOUT_SECONDS", 30, minimum=5, maximum=600)
+# Remote-signing access tokens are encrypted at rest (signing/tokens.py) with this key: 32 random
+# bytes as base64 or hex, from SIGNING_TOKEN_KEY or the file named by SIGNING_TOKEN_KEY_FILE. Unset:
+# a key derived from SECRET_KEY under DEBUG and in tests; in production tokens cannot be saved.
+# SIGNING_TOKEN_PREVIOUS_KEYS (comma-separated, or _FILE): old keys still read after a rotation.
+SIGNING_TOKEN_KEY = env_key("SIGNING_TOKEN_KEY")
+SIGNING_TOKEN_PREVIOUS_KEYS = [
+    parse_key(_raw, name="SIGNING_TOKEN_PREVIOUS_KEYS")
+    for _raw in env_str("SIGNING_TOKEN_PREVIOUS_KEYS").replace("\n", ",").split(",")
+    if _raw.strip()
+]

@@ -7,4 +7,13 @@ class LiveConfig(AppConfig):
     verbose_name = _("Meeting room")
 
     def ready(self) -> None:
+        from core.personal_data import register_exporter
         from live import permissions, voting  # noqa: F401  (register the room's rules and the meeting_vote kind)
+        from live.personal_data import export as export_personal_data
+
+        register_exporter("live", export_personal_data)
+
+        from core.demo import register_seeder
+        from live.demo import seed_live
+
+        register_seeder(4, "live", seed_live)

@@ -1,15 +1,21 @@
-"""Demo rooms and meetings for `seed_demo`, so `make run` shows a living schedule."""
+"""Demo rooms and meetings for `seed_demo`, so `make run` shows a living schedule: an approved
+meeting (with a support request and an invitation email that could not be delivered) and one
+waiting for approval, plus personal iCal feeds."""
 
 from __future__ import annotations
 
+import socket
 from datetime import datetime, time, timedelta
 
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from meetings import actions
 from meetings.actions import AgendaLine, Guest, MeetingData
-from meetings.models import Meeting, Room
+from meetings.models import CalendarFeed, Meeting, Room, SupportKind, SupportRequest
+from notifications.models import Delivery, DeliveryStatus
+from notifications.tasks import send_delivery
 
 DEMO_TITLES = (
     "Họp giao ban công tác tháng",
@@ -24,8 +30,8 @@ def _next_weekday(days_ahead: int, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=timezone.get_current_timezone())
 
 
-def seed_meetings() -> list[Meeting]:
-    """Idempotent: rooms by name, meetings by title."""
+def seed_meetings() -> list[str]:
+    """Idempotent: rooms by name, meetings by title, the rest once per meeting or person."""
     admin = User.objects.get(username="admin")
     snv = OrgUnit.objects.get(code="SNV")
     office = OrgUnit.objects.get(code="VPUBND")
@@ -79,4 +85,52 @@ def seed_meetings() -> list[Meeting]:
         meeting = actions.do_create_meeting(organiser, data)
         actions.do_submit_meeting(organiser, meeting, acknowledge_conflicts=True)
         made.append(meeting)
-    return made
+    monthly = Meeting.objects.get(title=DEMO_TITLES[0])
+    _seed_support_request(monthly)
+    _seed_failed_delivery(monthly)
+    for username in ("snv.chuyenvien", "snv.giamdoc"):
+        user = User.objects.get(username=username)
+        if not CalendarFeed.objects.filter(user=user).exists():
+            actions.do_rotate_calendar_feed(user)
+    return [f"Demo meetings created: {len(made)}"] if made else []
+
+
+def _seed_support_request(meeting: Meeting) -> None:
+    """Điều 6.3b: an attendee without a device tells the host unit in advance."""
+    if SupportRequest.objects.filter(meeting=meeting).exists():
+        return
+    actions.do_request_support(
+        User.objects.get(username="snv.chuyenvien"),
+        meeting,
+        kind=SupportKind.NO_DEVICE,
+        note="Máy tính bảng được cấp đang bảo hành, đề nghị Văn phòng Sở bố trí máy tại phòng họp.",
+    )
+
+
+def _closed_port() -> int:
+    """A port on this machine that nothing listens on (the OS just handed it out and it was closed)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def _seed_failed_delivery(meeting: Meeting) -> None:
+    """The guest's invitation email goes to a mail server that refuses it, and the system gives up
+    at once: the organiser's dashboard shows the failure with its "Send again" button. The real
+    sending task runs, against a closed port of this machine (nothing leaves it)."""
+    guest_email = Delivery.objects.filter(
+        target_type="meetings.meeting", target_id=str(meeting.pk), address="lienhe@minhphat.example"
+    ).first()
+    if guest_email is None or guest_email.status != DeliveryStatus.QUEUED or guest_email.attempts:
+        return
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=_closed_port(),
+        EMAIL_USE_TLS=False,
+        EMAIL_USE_SSL=False,
+        EMAIL_TIMEOUT=2,
+        NOTIFY_MAX_ATTEMPTS=1,
+    ):
+        send_delivery.call(guest_email.pk)

@@ -13,3 +13,8 @@ class NotificationsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("notification_attachments")
+
+        from core.personal_data import register_exporter
+        from notifications import personal_data
+
+        register_exporter("notifications", personal_data.export)

@@ -103,3 +103,23 @@ class Delivery(models.Model):
     @property
     def retry_pending(self) -> bool:
         return self.status == DeliveryStatus.FAILED and self.next_attempt_at is not None
+
+    @property
+    def failure_reason(self) -> str:
+        """Why the last attempt failed, in words for the organiser; `last_error` keeps the
+        technical text (exception and gateway answer) for the administrator and the logs."""
+        if not self.last_error:
+            return ""
+        error = self.last_error
+        if "RecipientsRefused" in error:
+            return str(_("The mail server refused the recipient's address."))
+        if "AuthenticationError" in error:
+            return str(_("The mail server refused the system's sign-in. Tell the administrator."))
+        unreachable = ("ConnectionRefused", "could not be reached", "Timeout", "timed out", "gaierror", "Disconnected")
+        if any(marker in error for marker in unreachable):
+            if self.channel == Channel.SMS:
+                return str(_("The SMS gateway could not be reached."))
+            return str(_("The mail server could not be reached."))
+        if self.channel == Channel.SMS and "answered HTTP" in error:
+            return str(_("The SMS gateway refused the message."))
+        return str(_("The message could not be sent."))

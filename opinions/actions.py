@@ -36,6 +36,7 @@ from opinions.models import (
 )
 from opinions.rules import Phase, ballot_owners, phase
 from polls import actions as poll_actions
+from polls import ballot_chain
 from polls.models import Choice, Option, OptionCode, Participation, PollKind, PollState, Question
 
 MAX_DESCRIPTION = 5000
@@ -447,8 +448,11 @@ def _answer_secret(
             ),
             code="duplicate",
         ) from None
-    Choice.objects.bulk_create(
-        [Choice(poll=poll, question_id=c.question_id, option_id=c.option_id, other_text=c.other_text) for c in clean]
+    # The choices go into the poll's ballot chain (their random ids, never the voter); the
+    # collection's log below records only that this voter answered.
+    ballot_chain.store_choices(
+        ballot_chain.locked_head(poll),
+        [Choice(poll=poll, question_id=c.question_id, option_id=c.option_id, other_text=c.other_text) for c in clean],
     )
     entry = ballot_log.append(collection, "answered", {"voter": voter.pk, "unit": getattr(unit, "pk", None)})
     log_action(
@@ -471,13 +475,15 @@ def _count(collection: Collection, revision: AnswerRevision) -> None:
         participation = Participation.objects.filter(poll=poll, unit=revision.unit).first()
     else:
         participation = Participation.objects.filter(poll=poll, voter=revision.voter, unit__isnull=True).first()
+    head = ballot_chain.locked_head(poll)
     if participation is None:
         participation = Participation.objects.create(poll=poll, voter=revision.voter, unit=revision.unit, cast_at=now)
     else:
         participation.voter, participation.changed_at = revision.voter, now
         participation.save(update_fields=["voter", "changed_at"])
-        Choice.objects.filter(participation=participation).delete()
-    Choice.objects.bulk_create(
+        ballot_chain.withdraw_choices(head, Choice.objects.filter(participation=participation))
+    ballot_chain.store_choices(
+        head,
         [
             Choice(
                 poll=poll,
@@ -487,7 +493,8 @@ def _count(collection: Collection, revision: AnswerRevision) -> None:
                 participation=participation,
             )
             for a in revision.answers
-        ]
+        ],
+        {participation.pk: revision.voter.pk},
     )
 
 
@@ -591,6 +598,7 @@ def ensure_closed(collection: Collection) -> bool:
         poll = row.poll
         poll.state, poll.closed_at = PollState.CLOSED, poll.closes_at
         poll.save(update_fields=["state", "closed_at"])
+        ballot_chain.seal(ballot_chain.locked_head(poll))
         summary = results(row)
         entry = ballot_log.append(
             row,

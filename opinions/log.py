@@ -14,6 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from audit.chain import GENESIS_HASH, ChainProblem, walk
+from audit.verify import CheckResult
 from opinions.models import Collection, LogEntry
 
 
@@ -117,3 +118,15 @@ def verify_all() -> tuple[int, list[tuple[int, ChainProblem]]]:
         if problem is not None:
             problems.append((collection.pk, problem))
     return total, problems
+
+
+def check_all() -> CheckResult:
+    """`verify_all` as registered with `audit.verify` (for `manage.py verify_audit_chain`)."""
+    total, problems = verify_all()
+    return CheckResult(
+        total,
+        [
+            f"Ballot log of opinion collection {collection} broken at entry #{problem.seq}: {problem.reason}"
+            for collection, problem in problems
+        ],
+    )

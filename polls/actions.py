@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import Perm, can
 from audit.log import log_action
+from polls import ballot_chain
 from polls.kinds import rules_for
 from polls.models import Choice, Option, OptionCode, Participation, Poll, PollKind, PollState, Question
 
@@ -188,6 +189,7 @@ def do_close_poll(actor: Any, poll: Poll) -> Poll:
         locked.state = PollState.CLOSED
         locked.closed_at = min(now, locked.closes_at) if locked.closes_at else now
         locked.save(update_fields=["state", "closed_at"])
+        ballot_chain.seal(locked)
         log_action(
             "poll.closed",
             actor=actor,
@@ -251,6 +253,7 @@ def check_ballot(structure: dict[int, dict[int, str]], choices: Any, other_texts
 
 
 def _choice_rows(poll: Poll, clean: list[CleanChoice], participation: Participation | None) -> list[Choice]:
+    """Unsaved choices (random ids already drawn); store them with `ballot_chain.store_choices`."""
     return [
         Choice(
             poll=poll,
@@ -272,12 +275,15 @@ def do_cast_ballot(voter: Any, poll: Poll, choices: Any, *, other_texts: Any = N
         raise ValidationError(_("This vote is closed."))
     clean = check_ballot(_structure(poll), choices, other_texts)
     with transaction.atomic():
+        head = ballot_chain.locked_head(poll)
+        if not is_open(head):  # closed while we waited for the lock
+            raise ValidationError(_("This vote is closed."))
         try:
             with transaction.atomic():
                 participation = Participation.objects.create(poll=poll, voter=voter)
         except IntegrityError:
             raise DuplicateBallot(_("You have already voted. Your first ballot counts."), code="duplicate") from None
-        Choice.objects.bulk_create(_choice_rows(poll, clean, participation))
+        ballot_chain.store_choices(head, _choice_rows(poll, clean, participation), {participation.pk: voter.pk})
         log_action("poll.ballot.cast", actor=voter, target=poll, unit=poll.unit, data={"poll": poll.pk})
     return participation
 
@@ -296,7 +302,8 @@ def do_cast_ballots(poll: Poll, ballots: list[tuple[Any, Any, Any]]) -> list[Bal
 
     Same guarantees as `do_cast_ballot`: eligibility, validation, closed-by-time, one ballot per
     voter (unique constraint; a duplicate inside the batch or against the database is reported,
-    not stored). One audit entry per batch lists the accepted voters (never their choices)."""
+    not stored). One audit entry per batch lists the accepted voters (never their choices); the
+    choices go into the ballot chain under one lock of the poll row for the whole batch."""
     poll = Poll.objects.select_related("unit").get(pk=poll.pk)
     outcomes: list[BallotOutcome | None] = [None] * len(ballots)
     if not is_open(poll):
@@ -325,6 +332,9 @@ def do_cast_ballots(poll: Poll, ballots: list[tuple[Any, Any, Any]]) -> list[Bal
         seen.add(voter.pk)
         accepted.append((index, voter, clean))
     with transaction.atomic():
+        head = ballot_chain.locked_head(poll)
+        if not is_open(head):  # closed while the batch waited for the lock
+            return [o or BallotOutcome(REFUSED, _("This vote is closed.")) for o in outcomes]
         already = set(
             Participation.objects.filter(poll=poll, voter_id__in=[v.pk for _i, v, _c in accepted]).values_list(
                 "voter_id", flat=True
@@ -336,10 +346,12 @@ def do_cast_ballots(poll: Poll, ballots: list[tuple[Any, Any, Any]]) -> list[Bal
                 outcomes[i] = BallotOutcome(DUPLICATE, _("You have already voted. Your first ballot counts."))
         created = _insert_participations(poll, fresh, outcomes)
         rows: list[Choice] = []
-        for (index, _voter, clean), participation in created:
+        voters: dict[int, int] = {}
+        for (index, voter, clean), participation in created:
             rows.extend(_choice_rows(poll, clean, participation))
+            voters[participation.pk] = voter.pk
             outcomes[index] = BallotOutcome(ACCEPTED)
-        Choice.objects.bulk_create(rows)
+        ballot_chain.store_choices(head, rows, voters)
         if created:
             log_action(
                 "poll.ballots.cast",

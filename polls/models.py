@@ -4,6 +4,10 @@ A poll has questions, each with options. Who took part and what was chosen are s
 
 - `Participation` — one row per (poll, voter), enforced by a unique constraint: a retry, a double
   tap or a second device never makes a second ballot.
+- `BallotEntry` — the poll's ballot chain (`polls.ballot_chain`): one hash-chained entry per
+  counted choice, written in the transaction that stores it, so a choice changed, added or
+  deleted in the database is found by `manage.py verify_audit_chain`. The entry of a secret
+  choice holds its random id and the option, never the voter or a time.
 - `Choice` — what was chosen, per question. Its primary key is a random UUID and it has no
   timestamp. For a named poll it points to the participation; for a secret poll
   `participation` is NULL, so nothing in the database joins a voter to a choice (STYLE.md §7).
@@ -14,6 +18,7 @@ A poll has questions, each with options. Who took part and what was chosen are s
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import OrgUnit
+from audit.chain import AppendOnly, link_hash
 
 
 class PollKind(models.TextChoices):
@@ -50,6 +56,9 @@ class Poll(models.Model):
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Head of the ballot chain (`polls.ballot_chain`), moved while the row is locked.
+    ballot_seq = models.PositiveIntegerField(default=0)
+    ballot_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -139,3 +148,28 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}:{self.option_id}"
+
+
+class BallotEntry(AppendOnly, models.Model):
+    """One link of a poll's ballot chain (`audit.chain`); append-only. No timestamp: the chain
+    of a secret poll must not say when a choice arrived."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballot_entries")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=16)  # cast | withdrawn | closed
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["poll", "seq"]
+        constraints = [models.UniqueConstraint(fields=["poll", "seq"], name="one_ballot_entry_per_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.poll_id}#{self.seq} {self.action}"
+
+    def content(self) -> dict[str, Any]:
+        return {"poll": self.poll_id, "seq": self.seq, "action": self.action, "data": self.data}
+
+    def compute_hash(self) -> str:
+        return link_hash(self.prev_hash, self.content())

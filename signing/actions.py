@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Perm, can
 from audit.log import log_action
 from signing.models import BindingState, CertificateBinding, RemoteSigningAccount
+from signing.tokens import TokenKeyMissing, encrypt_token, keyring, stored_key_id
 
 MAX_CERTIFICATE_BYTES = 64 * 1024
 
@@ -140,15 +141,48 @@ def do_set_remote_account(
     token = (access_token or "").strip()
     if not token:
         raise ValidationError(_("Enter the access token of the signing service."), code="token")
+    try:
+        keyring()
+    except TokenKeyMissing:
+        raise ValidationError(
+            _("Remote signing is not set up on this server yet. Ask the system administrator."), code="no_key"
+        ) from None
     with transaction.atomic():
         account, _created = RemoteSigningAccount.objects.update_or_create(
             user=user,
             defaults={
                 "service_url": url,
                 "credential_id": (credential_id or "").strip()[:200],
-                "access_token": token,
+                "access_token_encrypted": encrypt_token(token, user_id=user.pk),
                 "updated_at": timezone.now(),
             },
         )
         log_action("signing.remote_account.saved", actor=user, target=account, data={"service_url": url})
     return account
+
+
+def do_reencrypt_signing_tokens() -> dict[str, int]:
+    """After a key rotation: every access token not yet under the current key is decrypted with the
+    old key (SIGNING_TOKEN_PREVIOUS_KEYS) and encrypted with the current one. A token whose key is
+    gone is counted as unreadable and left alone (its owner enters it again). Idempotent."""
+    from signing.tokens import TokenUnreadable, decrypt_token
+
+    current = keyring().current_id
+    counts = {"reencrypted": 0, "unreadable": 0}
+    with transaction.atomic():
+        for account in RemoteSigningAccount.objects.select_for_update().order_by("pk"):
+            if stored_key_id(account.access_token_encrypted) == current:
+                continue
+            try:
+                token = decrypt_token(account.access_token_encrypted, user_id=account.user_id)
+            except TokenUnreadable:
+                counts["unreadable"] += 1
+                continue
+            account.access_token_encrypted = encrypt_token(token, user_id=account.user_id)
+            account.save(update_fields=["access_token_encrypted"])
+            counts["reencrypted"] += 1
+        if counts["reencrypted"] or counts["unreadable"]:
+            log_action(
+                "signing.tokens_reencrypted", actor=None, actor_name="manage.py", data={**counts, "key_id": current}
+            )
+    return counts

@@ -117,8 +117,18 @@ def sign_remotely(pdf: bytes, account: Any, *, pin: str = "", otp: str = "") -> 
     import aiohttp
     from pyhanko.sign.general import SigningError
 
+    from signing.tokens import TokenUnreadable
+
     try:
-        return asyncio.run(_sign(pdf, account.service_url, account.credential_id, account.access_token, pin, otp))
+        token = account.access_token
+    except TokenUnreadable as exc:  # encrypted with a key that is no longer configured
+        logger.warning("remote-signing token of user %s unreadable: %s", account.user_id, exc)
+        raise ValidationError(
+            _("Your access token can no longer be read. Enter it again under My account → Digital signature."),
+            code="csc_token",
+        ) from None
+    try:
+        return asyncio.run(_sign(pdf, account.service_url, account.credential_id, token, pin, otp))
     except ValidationError:
         raise
     except (aiohttp.ClientError, SigningError, OSError, TimeoutError, ValueError) as exc:

@@ -4,7 +4,8 @@
   (uploads their certificate); their unit administrator confirms it. Only a confirmed, not
   revoked, currently valid binding lets a signature count as that user's.
 - `RemoteSigningAccount` — a user's remote-signing service speaking the Cloud Signature
-  Consortium API v1 (the protocol of Viettel MySign): base URL, credential id, access token.
+  Consortium API v1 (the protocol of Viettel MySign): base URL, credential id, access token
+  (encrypted at rest: signing/tokens.py).
 """
 
 from __future__ import annotations
@@ -59,8 +60,16 @@ class RemoteSigningAccount(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="remote_signing")
     service_url = models.URLField(_("service address"), max_length=300)
     credential_id = models.CharField(_("credential id"), max_length=200, blank=True)
-    access_token = models.TextField(_("access token"))
+    # AES-GCM ciphertext with its key id (signing/tokens.py); never the token itself.
+    access_token_encrypted = models.TextField(_("access token (encrypted)"), editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return self.service_url
+
+    @property
+    def access_token(self) -> str:
+        """The token in clear, for the call to the signing service; TokenUnreadable when its key is gone."""
+        from signing.tokens import decrypt_token
+
+        return decrypt_token(self.access_token_encrypted, user_id=self.user_id)

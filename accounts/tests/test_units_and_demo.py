@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from accounts.models import OrgUnit, Right, UnitKind, User
 from accounts.permissions import Perm, can, is_system_admin
+
+
+@pytest.fixture(autouse=True)
+def _demo_files(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """seed_demo stores documents, attachments and ballots: under a temporary directory here."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DOCUMENT_UPLOAD_TEMP_DIR = tmp_path / "uploads"
 
 
 def test_load_units_creates_the_province_tree(db) -> None:

@@ -4,7 +4,19 @@ from pathlib import Path
 from audit.labels import ACTION_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "audit", "core", "meetings", "notifications", "documents", "polls", "live", "opinions", "signing")
+APPS = (
+    "accounts",
+    "audit",
+    "backups",
+    "core",
+    "meetings",
+    "notifications",
+    "documents",
+    "polls",
+    "live",
+    "opinions",
+    "signing",
+)
 
 
 def test_every_audit_code_in_the_code_has_a_label() -> None:

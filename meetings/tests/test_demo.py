@@ -1,7 +1,15 @@
+import pytest
 from django.core.management import call_command
 
 from meetings.demo import DEMO_TITLES
 from meetings.models import Meeting, MeetingStatus, Room
+
+
+@pytest.fixture(autouse=True)
+def _demo_files(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """seed_demo stores documents, attachments and ballots: under a temporary directory here."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DOCUMENT_UPLOAD_TEMP_DIR = tmp_path / "uploads"
 
 
 def test_seed_demo_adds_rooms_and_meetings_once(db) -> None:

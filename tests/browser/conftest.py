@@ -14,7 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, Response, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Playwright,
+    Request,
+    Response,
+    expect,
+    sync_playwright,
+)
 
 from accounts.models import OrgUnit, User
 from conftest import make_user
@@ -98,6 +109,9 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
+_UIS: list[UI] = []  # every UI of the running test, for the Content-Security-Policy check below
+
+
 class UI:
     """What a person does with the site, on either device, plus the page problems seen on the way."""
 
@@ -109,7 +123,29 @@ class UI:
         self.static_failures: list[str] = []
         page.on("pageerror", lambda exc: self.js_errors.append(str(exc)))
         page.on("response", self._check_response)
-        page.on("requestfailed", lambda req: self._note_static(req.url, "failed"))
+        page.on("requestfailed", self._check_failed_request)
+        self.csp_violations: list[str] = []
+        page.on("console", self._check_console)
+        # Chromium logs what the policy refused outside the page's console API; the page's own
+        # "securitypolicyviolation" event is reported there instead (init scripts are not subject
+        # to the policy).
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', (e) => console.error("
+            "`Refused to load or run (${e.effectiveDirective}) ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`))"
+        )
+        _UIS.append(self)
+
+    def _check_console(self, message: ConsoleMessage) -> None:
+        """Chromium reports what the Content-Security-Policy blocked as a console error "Refused to …"."""
+        if message.type == "error" and "Refused to" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text}")
+
+    def _check_failed_request(self, request: Request) -> None:
+        # A request the browser itself cancelled because the page moved on (the favicon of a page
+        # left at once, say) is not a broken asset; every other failure is.
+        if request.failure == "net::ERR_ABORTED":
+            return
+        self._note_static(request.url, f"failed ({request.failure})")
 
     def _check_response(self, response: Response) -> None:
         if response.status >= 400:
@@ -170,7 +206,12 @@ class UI:
 
     def go_via_menu(self, path: str) -> None:
         menu = self.open_menu()
-        self.click_and_wait(menu.locator(f'a.nav-link[href="{path}"]'))
+        selector = f'a:is(.nav-link, .dropdown-item)[href="{path}"]'
+        link = menu.locator(selector)
+        dropdown = menu.locator("li.dropdown", has=self.page.locator(selector))
+        if dropdown.count() and not link.is_visible():  # under "Administration": open it first
+            self.press(dropdown.locator(".dropdown-toggle"))
+        self.click_and_wait(link)
         self.expect_path(path)
 
     def sign_out(self) -> None:
@@ -198,6 +239,17 @@ class UI:
 @pytest.fixture
 def ui(page: Page, device: str, live_server: Any) -> UI:
     return UI(page, device, live_server.url)
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations() -> Iterator[None]:
+    """No page of a browser test had anything refused by the Content-Security-Policy (core/csp.py):
+    an inline script or handler, a style attribute, a connection or a form to another origin."""
+    _UIS.clear()
+    yield
+    violations = [violation for ui in _UIS for violation in ui.csp_violations]
+    _UIS.clear()
+    assert violations == [], "\n".join(violations)
 
 
 # --- More people ---------------------------------------------------------------------------------

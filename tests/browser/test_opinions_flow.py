@@ -24,7 +24,7 @@ from unittest import mock
 import openpyxl
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
+from playwright.sync_api import FilePayload, expect
 
 from accounts.models import OrgUnit, Right, User
 from conftest import TEST_PASSWORD, make_user
@@ -101,7 +101,7 @@ def test_collection_is_answered_and_silent_people_count_as_agreeing_after_expiry
     ui.press(form.locator("#id_other_2"))
     # A web page saved as ".pdf" is refused by its bytes; nothing is created.
     form.locator("#id_files_1").set_input_files(
-        [{"name": "to-trinh.pdf", "mimeType": PDF, "buffer": html_as_pdf_bytes()}]
+        [FilePayload(name="to-trinh.pdf", mimeType=PDF, buffer=html_as_pdf_bytes())]
     )
     ui.click_and_wait(form.get_by_test_id("opinion-save"))
     expect(ui.page.get_by_test_id("opinion-file-error")).to_contain_text("Nội dung tệp “to-trinh.pdf” không phải")
@@ -111,8 +111,8 @@ def test_collection_is_answered_and_silent_people_count_as_agreeing_after_expiry
     expect(form.locator("#id_question_2")).to_have_value(QUESTIONS[1])
     form.locator("#id_files_1").set_input_files(
         [
-            {"name": "du-thao-quy-che.pdf", "mimeType": PDF, "buffer": DRAFT},
-            {"name": "to-trinh.docx", "mimeType": DOCX, "buffer": docx_bytes(1)},
+            FilePayload(name="du-thao-quy-che.pdf", mimeType=PDF, buffer=DRAFT),
+            FilePayload(name="to-trinh.docx", mimeType=DOCX, buffer=docx_bytes(1)),
         ]
     )
     ui.click_and_wait(form.get_by_test_id("opinion-save"))

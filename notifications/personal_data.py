@@ -1,0 +1,21 @@
+"""What the notifications app holds about a person, for their data export (core.personal_data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from notifications.models import Delivery, Notification
+
+
+def export(user: Any) -> dict[str, Any]:
+    notifications = list(
+        Notification.objects.filter(recipient=user)
+        .order_by("created_at", "id")
+        .values("id", "event", "title", "body", "url", "created_at", "read_at")
+    )
+    deliveries = list(
+        Delivery.objects.filter(notification__recipient=user)
+        .order_by("created_at", "id")
+        .values("notification_id", "channel", "address", "subject", "status", "attempts", "created_at", "sent_at")
+    )
+    return {"notifications": notifications, "email_and_sms": deliveries}
