@@ -68,9 +68,7 @@ class AuditEntry(AppendOnly, models.Model):
         return f"#{self.seq} {self.action}"
 
     def content(self) -> dict[str, Any]:
-        if self.hash_version >= 2:
-            return self._content_v2()
-        return {
+        content: dict[str, Any] = {
             "seq": self.seq,
             "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
             "actor": self.actor_id,
@@ -79,32 +77,20 @@ class AuditEntry(AppendOnly, models.Model):
             "action": self.action,
             "target_type": self.target_type,
             "target_id": self.target_id,
-            "ip": self.ip,
-            "user_agent": self.user_agent,
             "data": self.data,
         }
+        if self.hash_version < 2:
+            return {**content, "ip": self.ip, "user_agent": self.user_agent}
+        return {**content, "v": 2, "personal": self._personal()}
 
-    def _content_v2(self) -> dict[str, Any]:
+    def _personal(self) -> str:
+        """What version 2 hashes in place of the address and browser."""
         if self.pseudonymised_at is None:
             # While the address and browser are kept, they must still match the digest in the chain.
-            personal = personal_digest(self.personal_salt, self.ip, self.user_agent)
-        elif self.ip is None and self.user_agent == "" and self.personal_salt == "":
-            personal = self.personal_digest
-        else:  # "erased" but something is still there: not what pseudonymisation leaves
-            personal = "erased entry still holds personal data"
-        return {
-            "v": 2,
-            "seq": self.seq,
-            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "actor": self.actor_id,
-            "actor_name": self.actor_name,
-            "unit": self.unit_id,
-            "action": self.action,
-            "target_type": self.target_type,
-            "target_id": self.target_id,
-            "personal": personal,
-            "data": self.data,
-        }
+            return personal_digest(self.personal_salt, self.ip, self.user_agent)
+        if self.ip is None and self.user_agent == "" and self.personal_salt == "":
+            return self.personal_digest
+        return "erased entry still holds personal data"  # not what pseudonymisation leaves
 
     def compute_hash(self) -> str:
         return link_hash(self.prev_hash, self.content())
