@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -7,7 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Perm, can, is_admin
-from documents.queries import may_approve_documents
+
+# Approval pages of the apps above core (STYLE.md §15): each registers a function from its
+# AppConfig.ready() that returns its menu entry for a user, or None when the user approves nothing there.
+_APPROVAL_ENTRIES: list[Callable[[Any], dict[str, Any] | None]] = []
+
+
+def register_approval_entry(entry_for: Callable[[Any], dict[str, Any] | None]) -> None:
+    if entry_for not in _APPROVAL_ENTRIES:
+        _APPROVAL_ENTRIES.append(entry_for)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -30,10 +39,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     approvals: list[dict[str, Any]] = []
     if can(user, Perm.APPROVE_MEETINGS):
         approvals.append({"label": _("Approvals"), "url": reverse("meetings:approvals"), "key": "approvals"})
-    if may_approve_documents(user):
-        approvals.append(
-            {"label": _("Documents to approve"), "url": reverse("documents:approvals"), "key": "document_approvals"}
-        )
+    for entry_for in _APPROVAL_ENTRIES:
+        entry = entry_for(user)
+        if entry is not None:
+            approvals.append(entry)
     if len(approvals) > 1:
         approvals[0] = {**approvals[0], "label": _("Meetings to approve")}
         items.append({"label": _("Approvals"), "key": "approvals_menu", "children": approvals})

@@ -24,7 +24,22 @@ class DocumentsConfig(AppConfig):
 
         register_seeder(3, "documents", seed_documents)
 
+        from core.context_processors import register_approval_entry
+
+        register_approval_entry(_approval_menu_entry)
+
         post_migrate.connect(_repair_search_index, sender=self)
+
+
+def _approval_menu_entry(user: Any) -> dict[str, Any] | None:
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from documents.queries import may_approve_documents
+
+    if not may_approve_documents(user):
+        return None
+    return {"label": _("Documents to approve"), "url": reverse("documents:approvals"), "key": "document_approvals"}
 
 
 def _repair_search_index(using: str, **kwargs: Any) -> None:

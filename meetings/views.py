@@ -35,7 +35,6 @@ from meetings.forms import (
 )
 from meetings.models import Answer, InvitationKind, Meeting, MeetingStatus, Room, SupportStatus
 from meetings.permissions import may_approve
-from opinions import queries as opinion_queries
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
@@ -160,7 +159,6 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         "can_reschedule": can(user, Perm.RESCHEDULE_MEETING, meeting),
         "can_manage": can(user, Perm.MANAGE_ATTENDANCE, meeting),
         "can_collect_opinions": can(user, Perm.CREATE_COLLECTION, meeting),
-        "opinion_collections": opinion_queries.of_meeting(user, meeting),
         "late_warning": actions.late_submission_warning(meeting) if rules.approval_is_late(meeting) else "",
         "receiver_warning": _receiver_warning(user, meeting, invitations),
         "conflicts": request.session.pop(f"conflicts-{meeting.pk}", None),

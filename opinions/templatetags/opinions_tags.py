@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from opinions.log import short_code as _short_code
@@ -20,3 +22,12 @@ def icon(name: str) -> dict[str, str]:
     """An inline SVG icon (no emoji, no web font), hidden from screen readers: always put text
     beside it."""
     return {"name": name}
+
+
+@register.simple_tag(takes_context=True)
+def meeting_collections(context: template.Context, meeting: Any) -> Any:
+    """The opinion collections of `meeting` the signed-in user may see, for the meeting page
+    (meetings stands below opinions, so it asks through this tag instead of importing it)."""
+    from opinions.queries import of_meeting
+
+    return of_meeting(context["request"].user, meeting)
