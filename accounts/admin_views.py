@@ -35,7 +35,7 @@ from accounts.models import OrgUnit, Right, User, UserSession
 from accounts.passwords import generate_temporary_password
 from accounts.permissions import SYSTEM_ADMIN_GRANTED, Perm, can, is_admin, is_system_admin
 from accounts.queries import incoming_transfers, outgoing_transfers, search_users, transfer_history, unit_tree
-from audit.models import AuditEntry
+from audit.queries import object_history
 from core.http import AuthedRequest
 
 
@@ -126,9 +126,7 @@ def _user_context(request: AuthedRequest, target: User, form: Any = None) -> dic
         "rights": rights,
         "transfer_form": TransferForm(),
         "sessions": UserSession.objects.filter(user=target),
-        "recent": AuditEntry.objects.filter(target_type="accounts.user", target_id=str(target.pk)).select_related(
-            "actor"
-        )[:15],
+        "recent": object_history(target).reverse()[:15],
         "pending_transfer": target.transfers.filter(status="pending").select_related("to_unit").first(),
         "nav_active": "users",
         "now_value": timezone.now(),

@@ -4,11 +4,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.permissions import administered_units_q
 from audit.models import AuditEntry
+
+
+def object_history(target: models.Model) -> QuerySet[AuditEntry]:
+    """Every audit entry written about one object, oldest first (the history panels of the apps)."""
+    return (
+        AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+        .select_related("actor")
+        .order_by("seq")
+    )
 
 
 def visible_entries(actor: Any) -> QuerySet[AuditEntry]:

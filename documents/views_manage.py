@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Perm, can
+from audit.queries import object_history
 from core.http import AuthedRequest
 from documents import actions, upload
 from documents.access import access_document
@@ -295,17 +296,11 @@ def versions(request: AuthedRequest, document_id: int) -> HttpResponse:
             "meeting": meeting,
             "document": document,
             "versions": document.versions.select_related("uploaded_by").order_by("-number"),
-            "history": _history(document),
+            "history": object_history(document),
             "max_upload_bytes": settings.DOCUMENT_MAX_UPLOAD_BYTES,
             "nav_active": "meetings",
         },
     )
-
-
-def _history(document: Document) -> Any:
-    from audit.models import AuditEntry
-
-    return AuditEntry.objects.filter(target_type="documents.document", target_id=str(document.pk)).order_by("seq")
 
 
 @login_required

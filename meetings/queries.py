@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Right
 from accounts.permissions import Perm, can, has_right
-from audit.models import AuditEntry
 from meetings import rules
 from meetings.access import visible_meetings
 from meetings.models import SCHEDULED_STATUSES, Answer, Invitation, InvitationKind, Meeting, MeetingStatus
@@ -55,10 +54,6 @@ def deadline_info(meeting: Meeting) -> dict[str, Any]:
     now = timezone.now()
     deadline = rules.approval_deadline(meeting)
     return {"deadline": deadline, "overdue": now > deadline, "remaining": deadline - now}
-
-
-def history(meeting: Meeting) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(target_type="meetings.meeting", target_id=str(meeting.pk)).order_by("seq")
 
 
 def invitation_rows(meeting: Meeting) -> list[Invitation]:

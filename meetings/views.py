@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import administered_units
 from accounts.permissions import Perm, can, is_admin
-from core.http import AuthedRequest
+from audit.queries import object_history
+from core.http import AuthedRequest, apply_errors, flash_errors
 from meetings import actions, queries, rules
 from meetings.access import access_invitation, access_meeting, access_room, access_support_request
 from meetings.forms import (
@@ -35,19 +36,6 @@ from meetings.forms import (
 )
 from meetings.models import Answer, InvitationKind, Meeting, MeetingStatus, Room, SupportStatus
 from meetings.permissions import may_approve
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _flash(request: AuthedRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -80,7 +68,7 @@ def _meeting_form_page(request: AuthedRequest, meeting: Meeting | None) -> HttpR
                 else:
                     meeting = actions.do_update_meeting(request.user, meeting, data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(
                     request, _("The meeting was saved as a draft. Submit it for approval when it is ready.")
@@ -151,7 +139,7 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         if mine and mine.answer != Answer.DELEGATED and meeting.is_scheduled
         else None,
         "support_deadline": rules.support_request_deadline(meeting),
-        "history": queries.history(meeting).select_related("actor"),
+        "history": object_history(meeting),
         "deadline": queries.deadline_info(meeting),
         "can_edit": can(user, Perm.EDIT_MEETING, meeting),
         "can_submit": can(user, Perm.SUBMIT_MEETING, meeting),
@@ -200,7 +188,7 @@ def meeting_submit(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             request, _("Some people are already in another meeting at that time. Check and confirm to submit.")
         )
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
     else:
         # The warnings it returns (late submission, units without a receiver) are shown by the
         # meeting page itself; flashing them too showed them twice.
@@ -228,7 +216,7 @@ def meeting_decide(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             actions.do_reject_meeting(request.user, meeting, comment=form.cleaned_data["comment"])
             messages.success(request, _("Rejected."))
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
     return redirect("meetings:detail", meeting_id=meeting.pk)
 
 
@@ -240,7 +228,7 @@ def meeting_postpone(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         try:
             actions.do_postpone_meeting(request.user, meeting, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The meeting has a new time; everyone was notified."))
             return redirect("meetings:detail", meeting_id=meeting.pk)
@@ -257,7 +245,7 @@ def meeting_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             raise ValidationError(_("Give the reason for cancelling."))
         actions.do_cancel_meeting(request.user, meeting, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("The meeting was cancelled."))
     return redirect("meetings:detail", meeting_id=meeting.pk)
@@ -277,7 +265,7 @@ def invitation_answer(request: AuthedRequest, invitation_id: int) -> HttpRespons
         try:
             actions.do_answer_invitation(request.user, invitation, **form.cleaned_data)
         except ValidationError as exc:
-            _flash(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(
                 request,
@@ -304,7 +292,7 @@ def name_unit_attendees(request: AuthedRequest, invitation_id: int) -> HttpRespo
         try:
             actions.do_name_unit_attendees(request.user, invitation, list(form.cleaned_data["users"]))
         except ValidationError as exc:
-            _flash(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("The named officials were invited."))
     else:
@@ -321,7 +309,7 @@ def support_request(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         try:
             actions.do_request_support(request.user, meeting, **form.cleaned_data)
         except ValidationError as exc:
-            _flash(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Your request was sent to the host unit."))
     else:
@@ -339,7 +327,7 @@ def support_resolve(request: AuthedRequest, request_id: int) -> HttpResponse:
             raise ValidationError(_("Describe how the request was handled."))
         actions.do_resolve_support_request(request.user, support, resolution=form.cleaned_data["resolution"])
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("Marked as resolved."))
     return redirect("meetings:dashboard", meeting_id=support.meeting_id)
@@ -387,7 +375,7 @@ def delivery_retry(request: AuthedRequest, meeting_id: int, delivery_id: int) ->
     try:
         do_retry_delivery(request.user, delivery)
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("The message will be sent again."))
     return redirect("meetings:dashboard", meeting_id=meeting.pk)
@@ -430,7 +418,7 @@ def room_edit(request: AuthedRequest, room_id: int | None = None) -> HttpRespons
             try:
                 actions.do_save_room(request.user, room, unit=unit, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("The meeting room was saved."))
                 return redirect("meetings:rooms")

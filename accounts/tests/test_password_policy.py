@@ -36,7 +36,11 @@ def test_weak_password_is_refused_with_reason(snv_member: User, password: str, c
 
 
 def test_password_of_ten_with_letters_and_digits_is_accepted(snv_member: User) -> None:
-    password_validation.validate_password("Hoanhao123", snv_member)
+    password_validation.validate_password("Hoanhao123", snv_member)  # raises when refused
+    snv_member.set_password("Hoanhao123")
+    snv_member.save()
+    snv_member.refresh_from_db()
+    assert snv_member.check_password("Hoanhao123")
 
 
 def test_last_five_passwords_cannot_be_reused(snv_member: User) -> None:

@@ -48,7 +48,8 @@ def test_restore_into_a_fresh_system_gives_back_rows_files_and_audit_chain(popul
     assert restored.audit_ok, restored.audit_report
     checked, problem = verify_chain()
     assert problem is None and checked == AuditEntry.objects.count()
-    assert AuditEntry.objects.order_by("-seq").first().action == "backup.restored"
+    last = AuditEntry.objects.order_by("-seq").first()
+    assert last is not None and last.action == "backup.restored"
     assert restored.pending_migrations == []
 
 
@@ -73,6 +74,7 @@ def test_backup_is_audited(populated, key, tmp_path):
     do_create_backup(tmp_path / "a.backup", key=key)
 
     entry = AuditEntry.objects.order_by("-seq").first()
+    assert entry is not None
     assert entry.action == "backup.created"
     assert entry.data["media_files"] == 3
 

@@ -58,7 +58,7 @@ def test_spreadsheet_and_presentation_pages_are_counted(meeting, organiser, lo_c
     assert version.page_count == pages
     with version.pdf.open("rb") as handle:
         assert len(pypdf.PdfReader(handle).pages) == pages
-    assert version.pdf.name.endswith(".pdf") and version.thumbnail.name.endswith(".png")
+    assert (version.pdf.name or "").endswith(".pdf") and (version.thumbnail.name or "").endswith(".png")
 
 
 def test_a_pdf_keeps_its_page_count_and_is_its_own_pdf(meeting, organiser) -> None:

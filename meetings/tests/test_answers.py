@@ -102,6 +102,9 @@ def test_answer_exactly_at_the_deadline_is_accepted(meeting, attendee, monkeypat
     edge = meeting.start - timedelta(days=1)
     monkeypatch.setattr(timezone, "now", lambda: edge)
     actions.do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
+    stored = my_invitation(meeting, attendee)
+    assert stored.answer == Answer.CONFIRMED
+    assert stored.answered_at == edge
 
 
 def test_urgent_meeting_answers_stay_open_until_the_start(organiser, leader, attendee, monkeypatch) -> None:
@@ -109,6 +112,9 @@ def test_urgent_meeting_answers_stay_open_until_the_start(organiser, leader, att
     just_before = meeting.start - timedelta(minutes=1)
     monkeypatch.setattr(timezone, "now", lambda: just_before)
     actions.do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
+    stored = my_invitation(meeting, attendee)
+    assert stored.answer == Answer.CONFIRMED
+    assert stored.answered_at == just_before
 
 
 def test_organiser_records_a_late_answer_on_behalf_and_it_is_audited(meeting, organiser, attendee, monkeypatch) -> None:

@@ -5,6 +5,7 @@ answers that keep one ballot per voter and a gap-free log."""
 
 from __future__ import annotations
 
+import io
 import threading
 from datetime import timedelta
 from typing import Any
@@ -187,8 +188,13 @@ def test_verify_all_names_the_tampered_collection_only(team) -> None:
 
 
 def test_verify_audit_chain_command_passes_on_intact_ballot_logs(team) -> None:
-    lifecycle(team)
-    call_command("verify_audit_chain")
+    collection, _outcomes = lifecycle(team)
+    out = io.StringIO()
+    call_command("verify_audit_chain", stdout=out)
+    entries = LogEntry.objects.filter(collection=collection).count()
+    assert entries > 0
+    assert "Audit chain intact" in out.getvalue()
+    assert "intact." in out.getvalue().split("Audit chain intact")[1]
 
 
 def test_verify_audit_chain_command_detects_a_tampered_ballot_log(team) -> None:
