@@ -73,8 +73,13 @@ def _active(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def is_guest(user: Any) -> bool:
+    """An outside guest (Điều 2.4: invited by name, holds no rights); False for the anonymous visitor."""
+    return bool(_active(user) and user.is_external)
+
+
 def has_right(user: Any, right: Right) -> bool:
-    if not _active(user) or getattr(user, "is_external", False):
+    if not _active(user) or user.is_external:
         return False
     return right in user.rights()
 
