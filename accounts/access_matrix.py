@@ -1,7 +1,7 @@
 """The RBAC matrix (issue 11): what a GET of every URL answers to every role.
 
 Kept next to the permission vocabulary (accounts/permissions.py) and checked by
-core/tests/test_access_matrix.py, which walks every URL pattern with the demo data of `make run`
+shell/tests/test_access_matrix.py, which walks every URL pattern with the demo data of `make run`
 and fails on a URL missing here. The page is opened with objects of Sở Nội vụ (SNV): its monthly
 meeting (organised by snv.daumoi, chaired by snv.giamdoc, attended by snv.chuyenvien and
 snv.quantri), its documents, the meeting in progress, the demo opinion collection; a user page is
@@ -16,7 +16,7 @@ snv.chuyenvien's, a unit page is SNV's. The roles:
 
 Statuses: 200 page (or file); 302 redirect (to sign-in for anonymous); 403 a page of one's reach the
 role may not use; 404 outside one's reach (a user never learns that the object exists, Điều 4 and
-STYLE.md 4); 405 a form's target (POST only).
+docs/conventions.md §4); 405 a form's target (POST only).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def row(default: int, *, anonymous: int = 302, **overrides: int) -> dict[str, in
 
 
 PUBLIC = row(200, anonymous=200)  # the sign-in pages, the privacy notice, token links
-CLOSED = row(404, anonymous=404)  # allauth pages we do not offer (core/closed.py)
+CLOSED = row(404, anonymous=404)  # allauth pages we do not offer (shell/closed.py)
 SIGNED_IN = row(200)  # pages of one's own (account, notifications, lists filtered to the user)
 POST_ONLY = row(405)  # a form's target: GET is 405 once signed in
 # Admin screens listing what the administrator reaches (404 without an admin right, Điều 4).
@@ -87,7 +87,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "socialaccount_signup": CLOSED,
     "socialaccount_connections": CLOSED,
     "allauth_not_offered": CLOSED,
-    "account_confirm_email": CLOSED,  # closed whatever the key (core/closed.py)
+    "account_confirm_email": CLOSED,  # closed whatever the key (shell/closed.py)
     "openid_connect_login": CLOSED,  # no OIDC_* settings: no provider (accounts/sso.py)
     "openid_connect_callback": CLOSED,
     "mfa_index": SIGNED_IN,
@@ -231,6 +231,36 @@ EXPECTED: dict[str, dict[str, int]] = {
     "opinions:sign_remote": POST_ONLY,
     "opinions:extend": POST_ONLY,
     "opinions:recommendation": POST_ONLY,
+    # meeting recordings (Perm.LISTEN_RECORDING: the chair, PPC leaders, people the chair names;
+    # RUN_RECORDING: whoever runs the room; GRANT_RECORDING_ACCESS: the chair). Pages of the monthly
+    # meeting and of the demo's ended meeting (transcripts/demo.py), both chaired by snv.giamdoc:
+    # the official attends and neither runs nor hears the recording.
+    "recordings:meeting": row(200, official=404, **OUTSIDERS),
+    "recordings:detail": row(200, official=404, **OUTSIDERS),
+    "recordings:status": row(200, official=404, **OUTSIDERS),
+    "recordings:audio": row(404, leader=200),
+    "recordings:download": row(404, leader=200),
+    "recordings:upload": row(404),  # a made-up upload id: nobody's
+    "recordings:grant": POST_ONLY,
+    "recordings:revoke": POST_ONLY,
+    "recordings:notice_ack": POST_ONLY,
+    "recordings:start": POST_ONLY,
+    "recordings:upload_start": POST_ONLY,
+    "recordings:upload_finish": POST_ONLY,
+    "recordings:chunk": POST_ONLY,
+    "recordings:pause": POST_ONLY,
+    "recordings:resume": POST_ONLY,
+    "recordings:stop": POST_ONLY,
+    "recordings:close": POST_ONLY,
+    # transcripts of the recordings (transcripts/): read with Perm.LISTEN_RECORDING (the chair here);
+    # a segment is named by ?segment=<id>, so without one the correction form and the row are 404.
+    "transcripts:page": row(404, leader=200),
+    "transcripts:body": row(404, leader=200),
+    "transcripts:export_docx": row(404, leader=200),
+    "transcripts:export_srt": row(404, leader=200),
+    "transcripts:segment": row(404),
+    "transcripts:correct": row(404),
+    "transcripts:retry": POST_ONLY,
     # signing certificates (Perm.CONFIRM_CERTIFICATE: the user's unit administrator)
     "signing:mine": SIGNED_IN,
     "signing:pending": ADMIN_LIST,

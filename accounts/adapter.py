@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -14,12 +14,13 @@ from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import do_change_own_password, do_record_login_failure
+from accounts.actions.passwords import do_change_own_password
+from accounts.actions.sessions import do_record_login_failure
 from accounts.models import LoginFailure, User
 from audit.context import client_ip
 
 
-def _minutes_left(until: Any) -> int:
+def _minutes_left(until: datetime) -> int:
     return max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
 
 
@@ -27,7 +28,7 @@ def _find_user(username: str) -> User | None:
     return User.objects.filter(username=username.strip().lower()).select_related("unit").first()
 
 
-def _unknown_name_locked_until(username: str) -> Any:
+def _unknown_name_locked_until(username: str) -> datetime | None:
     """When a name that belongs to no account is "locked": after LOGIN_MAX_FAILURES failures within
     the lockout window, until the lockout period after the last of them (as an account would be)."""
     name = username.strip().lower()[:150]
@@ -77,7 +78,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 code="locked",
             )
 
-    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> User | None:
         if "username" in credentials:
             credentials["username"] = credentials["username"].strip().lower()
         return super().authenticate(request, **credentials)
@@ -101,7 +102,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 code="locked",
             )
 
-    def set_password(self, user: Any, password: str) -> None:
+    def set_password(self, user: User, password: str) -> None:
         do_change_own_password(user, password)
 
     def get_logout_redirect_url(self, request: HttpRequest) -> str:

@@ -5,21 +5,20 @@ Every view fetches through accounts.access, so objects outside the admin's reach
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from accounts import actions
 from accounts.access import (
     access_incoming_transfer,
     access_outgoing_transfer,
@@ -29,6 +28,19 @@ from accounts.access import (
     manageable_users,
     require,
 )
+from accounts.actions.passwords import do_force_password_change, do_reset_password
+from accounts.actions.rights import do_grant_right, do_revoke_right
+from accounts.actions.sessions import do_unlock_user
+from accounts.actions.transfers import (
+    do_accept_transfer,
+    do_cancel_transfer,
+    do_decline_transfer,
+    do_request_transfer,
+    do_transfer_user,
+)
+from accounts.actions.two_factor import do_reset_two_factor
+from accounts.actions.units import do_create_unit, do_set_document_receiver, do_set_meeting_approver, do_update_unit
+from accounts.actions.users import USER_FIELDS, do_create_user, do_set_user_active, do_update_user
 from accounts.forms import ReceiverForm, RightForm, TransferForm, UnitForm, UserCreateForm, UserFieldsForm
 from accounts.mfa import has_authenticator_app
 from accounts.models import OrgUnit, Right, User, UserSession
@@ -36,17 +48,13 @@ from accounts.passwords import generate_temporary_password
 from accounts.permissions import SYSTEM_ADMIN_GRANTED, Perm, can, is_admin, is_system_admin
 from accounts.queries import incoming_transfers, outgoing_transfers, search_users, transfer_history, unit_tree
 from audit.queries import object_history
-from core.http import AuthedRequest
+from core.http import AuthedRequest, perform, perform_and_redirect
 
 
 def _admin_only(request: AuthedRequest) -> None:
     # Admin screens do not exist for other users: 404, like any object outside their reach.
     if not is_admin(request.user):
         raise Http404
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 @login_required
@@ -81,18 +89,19 @@ def user_create(request: AuthedRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             password = generate_temporary_password()
-            try:
-                user = actions.do_create_user(
+            user = perform(
+                request,
+                lambda: do_create_user(
                     request.user,
                     username=data["username"],
                     unit=data["unit"],
                     password=password,
                     full_name=data["full_name"],
-                    **{k: data[k] for k in actions.USER_FIELDS if k != "full_name"},
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+                    **{k: data[k] for k in USER_FIELDS if k != "full_name"},
+                ),
+                form=form,
+            ).value
+            if user is not None:
                 return render(
                     request,
                     "accounts/admin/temporary_password.html",
@@ -122,7 +131,7 @@ def _user_context(request: AuthedRequest, target: User, form: Any = None) -> dic
         "can_manage": can(actor, Perm.MANAGE_USER, target),
         "two_factor_on": has_authenticator_app(target),
         "can_export_personal_data": can(actor, Perm.EXPORT_PERSONAL_DATA, target),
-        "form": form or UserFieldsForm(initial={f: getattr(target, f) for f in actions.USER_FIELDS}),
+        "form": form or UserFieldsForm(initial={f: getattr(target, f) for f in USER_FIELDS}),
         "rights": rights,
         "transfer_form": TransferForm(),
         "sessions": UserSession.objects.filter(user=target),
@@ -140,7 +149,7 @@ def user_detail(request: AuthedRequest, user_id: int) -> HttpResponse:
     if request.method == "POST":
         form = UserFieldsForm(request.POST)
         if form.is_valid():
-            changed = actions.do_update_user(request.user, target, **form.cleaned_data)
+            changed = do_update_user(request.user, target, **form.cleaned_data)
             messages.success(request, _("Saved.") if changed else _("Nothing changed."))
             return redirect("unitadmin:user_detail", user_id=target.pk)
     return render(request, "accounts/admin/user_detail.html", _user_context(request, target, form))
@@ -156,16 +165,16 @@ def user_right(request: AuthedRequest, user_id: int) -> HttpResponse:
         return redirect("unitadmin:user_detail", user_id=target.pk)
     right = Right(form.cleaned_data["right"])
     require(request.user, Perm.GRANT_RIGHT, (target, right))
-    try:
-        if form.cleaned_data["grant"]:
-            actions.do_grant_right(request.user, target, right)
-            messages.success(request, _("Granted: %(right)s.") % {"right": right.label})
-        else:
-            actions.do_revoke_right(request.user, target, right)
-            messages.success(request, _("Revoked: %(right)s.") % {"right": right.label})
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    return redirect("unitadmin:user_detail", user_id=target.pk)
+    grant = form.cleaned_data["grant"]
+    change = do_grant_right if grant else do_revoke_right
+    done = _("Granted: %(right)s.") if grant else _("Revoked: %(right)s.")
+    return perform_and_redirect(
+        request,
+        lambda: change(request.user, target, right),
+        "unitadmin:user_detail",
+        user_id=target.pk,
+        success=done % {"right": right.label},
+    )
 
 
 @login_required
@@ -173,18 +182,15 @@ def user_right(request: AuthedRequest, user_id: int) -> HttpResponse:
 def user_set_active(request: AuthedRequest, user_id: int) -> HttpResponse:
     target = access_user_for_admin(request.user, user_id)
     active = request.POST.get("active") == "1"
-    try:
-        actions.do_set_user_active(request.user, target, active=active)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(
-            request,
-            _("The account is active again.")
-            if active
-            else _("The account was deactivated and signed out everywhere."),
-        )
-    return redirect("unitadmin:user_detail", user_id=target.pk)
+    return perform_and_redirect(
+        request,
+        lambda: do_set_user_active(request.user, target, active=active),
+        "unitadmin:user_detail",
+        user_id=target.pk,
+        success=_("The account is active again.")
+        if active
+        else _("The account was deactivated and signed out everywhere."),
+    )
 
 
 @login_required
@@ -192,7 +198,7 @@ def user_set_active(request: AuthedRequest, user_id: int) -> HttpResponse:
 def user_reset_password(request: AuthedRequest, user_id: int) -> HttpResponse:
     target = access_user_for_admin(request.user, user_id)
     password = generate_temporary_password()
-    actions.do_reset_password(request.user, target, new_password=password)
+    do_reset_password(request.user, target, new_password=password)
     return render(
         request,
         "accounts/admin/temporary_password.html",
@@ -204,33 +210,39 @@ def user_reset_password(request: AuthedRequest, user_id: int) -> HttpResponse:
 @require_POST
 def user_unlock(request: AuthedRequest, user_id: int) -> HttpResponse:
     target = access_user_for_admin(request.user, user_id)
-    actions.do_unlock_user(request.user, target)
-    messages.success(request, _("The account was unlocked."))
-    return redirect("unitadmin:user_detail", user_id=target.pk)
+    return perform_and_redirect(
+        request,
+        lambda: do_unlock_user(request.user, target),
+        "unitadmin:user_detail",
+        user_id=target.pk,
+        success=_("The account was unlocked."),
+    )
 
 
 @login_required
 @require_POST
 def user_force_password_change(request: AuthedRequest, user_id: int) -> HttpResponse:
     target = access_user_for_admin(request.user, user_id)
-    actions.do_force_password_change(request.user, [target])
-    messages.success(
+    return perform_and_redirect(
         request,
-        _("%(name)s must choose a new password at their next sign-in.") % {"name": target.display_name},
+        lambda: do_force_password_change(request.user, [target]),
+        "unitadmin:user_detail",
+        user_id=target.pk,
+        success=_("%(name)s must choose a new password at their next sign-in.") % {"name": target.display_name},
     )
-    return redirect("unitadmin:user_detail", user_id=target.pk)
 
 
 @login_required
 @require_POST
 def user_reset_two_factor(request: AuthedRequest, user_id: int) -> HttpResponse:
     target = access_user_for_admin(request.user, user_id)
-    actions.do_reset_two_factor(request.user, target)
-    messages.success(
+    return perform_and_redirect(
         request,
-        _("Two-factor sign-in of %(name)s was reset and their sessions ended.") % {"name": target.display_name},
+        lambda: do_reset_two_factor(request.user, target),
+        "unitadmin:user_detail",
+        user_id=target.pk,
+        success=_("Two-factor sign-in of %(name)s was reset and their sessions ended.") % {"name": target.display_name},
     )
-    return redirect("unitadmin:user_detail", user_id=target.pk)
 
 
 def _force_password_targets(actor: User) -> QuerySet[User]:
@@ -247,7 +259,7 @@ def force_password_change_all(request: AuthedRequest) -> HttpResponse:
     _admin_only(request)
     targets = _force_password_targets(request.user)
     if request.method == "POST":
-        count = actions.do_force_password_change(request.user, targets)
+        count = do_force_password_change(request.user, targets)
         messages.success(
             request,
             ngettext(
@@ -278,29 +290,22 @@ def user_transfer(request: AuthedRequest, user_id: int) -> HttpResponse:
         messages.error(request, _("Choose the receiving unit."))
         return redirect("unitadmin:user_detail", user_id=target.pk)
     to_unit: OrgUnit = form.cleaned_data["to_unit"]
-    try:
-        if can(request.user, Perm.TRANSFER_DIRECTLY, (target, to_unit)):
-            actions.do_transfer_user(request.user, target, to_unit, new_position=form.cleaned_data["new_position"])
-            messages.success(
-                request, _("%(name)s now belongs to %(unit)s.") % {"name": target.display_name, "unit": to_unit.name}
-            )
-            if not can(request.user, Perm.MANAGE_USER, target):
-                return redirect("unitadmin:user_list")
-        else:
-            actions.do_request_transfer(
-                request.user,
-                target,
-                to_unit,
-                new_position=form.cleaned_data["new_position"],
-                note=form.cleaned_data["note"],
-            )
-            messages.success(
-                request,
-                _("Transfer proposed. It takes effect when an administrator of %(unit)s accepts it.")
-                % {"unit": to_unit.name},
-            )
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+    new_position, note = form.cleaned_data["new_position"], form.cleaned_data["note"]
+    if can(request.user, Perm.TRANSFER_DIRECTLY, (target, to_unit)):
+        moved = perform(
+            request,
+            lambda: do_transfer_user(request.user, target, to_unit, new_position=new_position),
+            success=_("%(name)s now belongs to %(unit)s.") % {"name": target.display_name, "unit": to_unit.name},
+        )
+        if moved.ok and not can(request.user, Perm.MANAGE_USER, target):
+            return redirect("unitadmin:user_list")
+    else:
+        perform(
+            request,
+            lambda: do_request_transfer(request.user, target, to_unit, new_position=new_position, note=note),
+            success=_("Transfer proposed. It takes effect when an administrator of %(unit)s accepts it.")
+            % {"unit": to_unit.name},
+        )
     return redirect("unitadmin:user_detail", user_id=target.pk)
 
 
@@ -319,24 +324,28 @@ def transfer_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
+# decision in the URL -> (fetch-and-authorize, action, message on success)
+_TRANSFER_DECISIONS = {
+    "accept": (
+        access_incoming_transfer,
+        do_accept_transfer,
+        gettext_lazy("Transfer accepted. Grant the user's rights in your unit if needed."),
+    ),
+    "decline": (access_incoming_transfer, do_decline_transfer, gettext_lazy("Transfer declined.")),
+    "cancel": (access_outgoing_transfer, do_cancel_transfer, gettext_lazy("Transfer cancelled.")),
+}
+
+
 @login_required
 @require_POST
 def transfer_decide(request: AuthedRequest, transfer_id: int, decision: str) -> HttpResponse:
-    try:
-        if decision == "accept":
-            actions.do_accept_transfer(request.user, access_incoming_transfer(request.user, transfer_id))
-            messages.success(request, _("Transfer accepted. Grant the user's rights in your unit if needed."))
-        elif decision == "decline":
-            actions.do_decline_transfer(request.user, access_incoming_transfer(request.user, transfer_id))
-            messages.success(request, _("Transfer declined."))
-        elif decision == "cancel":
-            actions.do_cancel_transfer(request.user, access_outgoing_transfer(request.user, transfer_id))
-            messages.success(request, _("Transfer cancelled."))
-        else:
-            raise Http404
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    return redirect("unitadmin:transfer_list")
+    if decision not in _TRANSFER_DECISIONS:
+        raise Http404
+    access, decide, done = _TRANSFER_DECISIONS[decision]
+    transfer = access(request.user, transfer_id)
+    return perform_and_redirect(
+        request, lambda: decide(request.user, transfer), "unitadmin:transfer_list", success=str(done)
+    )
 
 
 @login_required
@@ -349,20 +358,22 @@ def unit_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _set_unit_roles(actor: User, unit: OrgUnit, *, receiver: User | None, approver: User | None) -> None:
+    """The unit page sets both roles in one form; the receiver only when it changed."""
+    if receiver != unit.document_receiver:
+        do_set_document_receiver(actor, unit, receiver)
+    do_set_meeting_approver(actor, unit, approver)
+
+
 @login_required
 def unit_detail(request: AuthedRequest, unit_id: int) -> HttpResponse:
     unit = access_unit(request.user, unit_id)
     if request.method == "POST":
         form = ReceiverForm(request.POST, unit=unit)
         if form.is_valid():
-            try:
-                if form.cleaned_data["receiver"] != unit.document_receiver:
-                    actions.do_set_document_receiver(request.user, unit, form.cleaned_data["receiver"])
-                actions.do_set_meeting_approver(request.user, unit, form.cleaned_data["meeting_approver"])
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Saved."))
+            receiver, approver = form.cleaned_data["receiver"], form.cleaned_data["meeting_approver"]
+            call = partial(_set_unit_roles, request.user, unit, receiver=receiver, approver=approver)
+            if perform(request, call, success=_("Saved."), form=form).ok:
                 return redirect("unitadmin:unit_detail", unit_id=unit.pk)
     else:
         form = ReceiverForm(
@@ -382,6 +393,15 @@ def unit_detail(request: AuthedRequest, unit_id: int) -> HttpResponse:
     )
 
 
+def _save_unit(actor: User, unit: OrgUnit | None, fields: dict[str, Any]) -> OrgUnit:
+    if unit is None:
+        return do_create_unit(actor, **fields)
+    # The ModelForm already copied values onto the instance; start from the stored row.
+    unit.refresh_from_db()
+    do_update_unit(actor, unit, **fields)
+    return unit
+
+
 @login_required
 def unit_edit(request: AuthedRequest, unit_id: int | None = None) -> HttpResponse:
     require(request.user, Perm.MANAGE_UNITS)
@@ -389,16 +409,8 @@ def unit_edit(request: AuthedRequest, unit_id: int | None = None) -> HttpRespons
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in UnitForm.Meta.fields}
-        try:
-            if unit is None:
-                unit = actions.do_create_unit(request.user, **fields)
-            else:
-                # The ModelForm already copied values onto the instance; start from the stored row.
-                unit.refresh_from_db()
-                actions.do_update_unit(request.user, unit, **fields)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The unit was saved."))
-            return redirect("unitadmin:unit_detail", unit_id=unit.pk)
+        call = partial(_save_unit, request.user, unit, fields)
+        saved = perform(request, call, success=_("The unit was saved."), form=form).value
+        if saved is not None:
+            return redirect("unitadmin:unit_detail", unit_id=saved.pk)
     return render(request, "accounts/admin/unit_form.html", {"form": form, "unit": unit, "nav_active": "units"})

@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from accounts import actions
-from accounts.loaders import load_province_units
+from accounts.actions.passwords import do_change_own_password
+from accounts.actions.rights import do_grant_right
+from accounts.actions.transfers import do_request_transfer
+from accounts.actions.units import do_load_province_units, do_set_document_receiver
+from accounts.actions.users import do_bootstrap_system_admin, do_create_user
 from accounts.models import OrgUnit, Right, TransferRequest, User
 
 DEMO_PASSWORD = "Hophanhchinh2026"  # noqa: S105 - printed by `make run`; demo machines only
@@ -101,14 +104,14 @@ def _unit(code: str) -> OrgUnit:
 
 def seed_demo() -> list[tuple[DemoUser, User, bool]]:
     """Idempotent: existing demo accounts are left as they are (passwords included)."""
-    load_province_units()
+    do_load_province_units()
     results: list[tuple[DemoUser, User, bool]] = []
     with transaction.atomic():
         admin_spec = DEMO_USERS[0]
         admin = User.objects.filter(username=admin_spec.username).first()
         created = admin is None
         if admin is None:
-            admin = actions.do_bootstrap_system_admin(
+            admin = do_bootstrap_system_admin(
                 username=admin_spec.username,
                 full_name=admin_spec.full_name,
                 unit=_unit(admin_spec.unit_code),
@@ -116,14 +119,14 @@ def seed_demo() -> list[tuple[DemoUser, User, bool]]:
                 position=admin_spec.position,
                 email="admin@ninhbinh.gov.vn",
             )
-            actions.do_change_own_password(admin, DEMO_PASSWORD)
+            do_change_own_password(admin, DEMO_PASSWORD)
         results.append((admin_spec, admin, created))
         for spec in DEMO_USERS[1:]:
             user = User.objects.filter(username=spec.username).first()
             created = user is None
             unit = _unit(spec.unit_code)
             if user is None:
-                user = actions.do_create_user(
+                user = do_create_user(
                     admin,
                     username=spec.username,
                     unit=unit,
@@ -134,11 +137,11 @@ def seed_demo() -> list[tuple[DemoUser, User, bool]]:
                     is_external=spec.external,
                     organisation=spec.organisation,
                 )
-                actions.do_change_own_password(user, DEMO_PASSWORD)
+                do_change_own_password(user, DEMO_PASSWORD)
                 for right in spec.rights:
-                    actions.do_grant_right(admin, user, right)
+                    do_grant_right(admin, user, right)
                 if spec.receiver:
-                    actions.do_set_document_receiver(admin, unit, user)
+                    do_set_document_receiver(admin, unit, user)
             results.append((spec, user, created))
         _seed_transfer()
     return results
@@ -151,7 +154,7 @@ def _seed_transfer() -> None:
     user = User.objects.get(username="stc.chuyenvien")
     if TransferRequest.objects.filter(user=user).exists():
         return
-    actions.do_request_transfer(
+    do_request_transfer(
         User.objects.get(username="stc.quantri"),
         user,
         _unit("SNV"),

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.actions import check_username
+from accounts.actions.users import check_username
 from accounts.models import OrgUnit, Right, UnitKind, User
 
 

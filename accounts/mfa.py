@@ -8,7 +8,7 @@ sign-in counts towards the account's lockout like a wrong password.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
@@ -20,15 +20,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.actions import do_record_login_failure
+from accounts.actions.sessions import do_record_login_failure
 from accounts.permissions import is_admin
 from audit.context import current_request_info
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from core.http import AnyUser
 
 # Session key: set at sign-in when the user must set up two-factor before doing anything else.
 SETUP_REQUIRED_KEY = "mfa_setup_required"
 
 
-def two_factor_required(user: Any) -> bool:
+def two_factor_required(user: AnyUser | None) -> bool:
     if not (user is not None and user.is_authenticated and user.is_active):
         return False
     if settings.MFA_REQUIRED_FOR_ALL:
@@ -36,11 +40,11 @@ def two_factor_required(user: Any) -> bool:
     return bool(settings.MFA_REQUIRED_FOR_ADMINS and is_admin(user))
 
 
-def has_authenticator_app(user: Any) -> bool:
+def has_authenticator_app(user: User) -> bool:
     return is_mfa_enabled(user, [Authenticator.Type.TOTP])
 
 
-def flag_setup_if_required(request: HttpRequest, user: Any) -> None:
+def flag_setup_if_required(request: HttpRequest, user: User) -> None:
     if two_factor_required(user) and not has_authenticator_app(user):
         request.session[SETUP_REQUIRED_KEY] = True
 
@@ -56,7 +60,7 @@ class MFAAdapter(DefaultMFAAdapter):
         "incorrect_code": _("The code is wrong or has expired. Enter the 6 digits the app shows now."),
     }
 
-    def get_totp_label(self, user: Any) -> str:
+    def get_totp_label(self, user: User) -> str:
         return str(user.username)
 
     def get_totp_issuer(self) -> str:

@@ -168,7 +168,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class RightGrant(models.Model):
-    """A right held by a user in their unit. Granted and revoked only through accounts.actions."""
+    """A right held by a user in their unit. Granted and revoked only through accounts.actions.rights."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
     right = models.CharField(_("right"), max_length=32, choices=Right.choices)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 import string
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -13,9 +13,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 class LettersAndDigitsValidator:
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
             raise ValidationError(
                 _("The password must contain both letters and digits."), code="password_letters_digits"
@@ -28,7 +31,7 @@ class LettersAndDigitsValidator:
 class PasswordHistoryValidator:
     """Refuses the last N passwords; records each new one when it is set (password_changed)."""
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if user is None or not getattr(user, "pk", None):
             return
         count = settings.PASSWORD_HISTORY_COUNT
@@ -42,7 +45,7 @@ class PasswordHistoryValidator:
                     code="password_reused",
                 )
 
-    def password_changed(self, password: str, user: Any = None) -> None:
+    def password_changed(self, password: str, user: User | None = None) -> None:
         if user is None or not getattr(user, "pk", None):
             return
         from accounts.models import PasswordHistory
@@ -57,13 +60,13 @@ class PasswordHistoryValidator:
         return _("You cannot reuse any of your last %(count)d passwords.") % {"count": settings.PASSWORD_HISTORY_COUNT}
 
 
-def password_expires_at(user: Any) -> Any:
+def password_expires_at(user: User) -> datetime | None:
     if user.password_changed_at is None:
         return None
     return user.password_changed_at + timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
 
 
-def password_expired(user: Any, now: Any = None) -> bool:
+def password_expired(user: User, now: datetime | None = None) -> bool:
     expires = password_expires_at(user)
     if expires is None:
         return True

@@ -16,11 +16,14 @@ Scope rules (Điều 3, 4):
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.db.models import Q, TextChoices
 
-from accounts.models import OrgUnit, Right, User
+from accounts.models import OrgUnit, Right, TransferRequest, User
+
+if TYPE_CHECKING:
+    from core.http import AnyUser
 
 
 class Perm(TextChoices):
@@ -46,6 +49,7 @@ class Perm(TextChoices):
     ANSWER_INVITATION = "meeting.answer"
     NAME_UNIT_ATTENDEES = "meeting.name_unit_attendees"
     MANAGE_ROOMS = "room.manage"
+    VIEW_ROOM_SCHEDULE = "room.view_schedule"  # the room's week: people of its unit, its administrators
     # Rules for these live in documents/permissions.py.
     MANAGE_DOCUMENTS = "document.manage"
     VIEW_DOCUMENT = "document.view"
@@ -67,43 +71,49 @@ class Perm(TextChoices):
     ANSWER_COLLECTION = "opinion.answer"  # a consulted person, or the receiver of a consulted unit
     # Rules for these live in signing/permissions.py.
     CONFIRM_CERTIFICATE = "signing.confirm"  # obj: a CertificateBinding; the user's unit administrator
+    REVOKE_CERTIFICATE = "signing.revoke"  # obj: a CertificateBinding; its holder, or who may confirm it
+    # Rules for these live in recordings/permissions.py (obj: the Meeting).
+    LISTEN_RECORDING = "recording.listen"  # listen, download, read the transcript: chair, PPC leaders, granted people
+    RUN_RECORDING = "recording.run"  # start, pause, resume, stop, upload: whoever runs the room
+    GRANT_RECORDING_ACCESS = "recording.grant"  # the chair
+    # Rules for these live in transcripts/permissions.py.
+    EDIT_TRANSCRIPT = "transcript.edit"  # correct text and speaker: who runs the room and may listen
 
 
-def _active(user: Any) -> bool:
+def _active(user: AnyUser | None) -> TypeGuard[User]:
+    """A signed-in, active account (never the anonymous visitor)."""
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def is_guest(user: Any) -> bool:
+def is_guest(user: AnyUser | None) -> TypeGuard[User]:
     """An outside guest (Điều 2.4: invited by name, holds no rights); False for the anonymous visitor."""
-    return bool(_active(user) and user.is_external)
+    return _active(user) and user.is_external
 
 
-def has_right(user: Any, right: Right) -> bool:
-    if not _active(user) or user.is_external:
-        return False
-    return right in user.rights()
+def has_right(user: AnyUser | None, right: Right) -> TypeGuard[User]:
+    return _active(user) and not user.is_external and right in user.rights()
 
 
-def is_system_admin(user: Any) -> bool:
+def is_system_admin(user: AnyUser | None) -> TypeGuard[User]:
     return has_right(user, Right.SYSTEM_ADMIN)
 
 
-def is_unit_admin(user: Any) -> bool:
+def is_unit_admin(user: AnyUser | None) -> TypeGuard[User]:
     return has_right(user, Right.UNIT_ADMIN) and user.unit_id is not None
 
 
-def is_admin(user: Any) -> bool:
+def is_admin(user: AnyUser | None) -> TypeGuard[User]:
     return is_system_admin(user) or is_unit_admin(user)
 
 
-def administered_units_q(user: Any, prefix: str = "") -> Q | None:
+def administered_units_q(user: AnyUser | None, prefix: str = "") -> Q | None:
     """Filter for the units `user` administers: None means every unit (system admin).
 
     Returns a filter matching nothing for users without admin rights.
     """
     if is_system_admin(user):
         return None
-    if is_unit_admin(user):
+    if is_unit_admin(user) and user.unit is not None:
         return Q(**{f"{prefix}path__startswith": user.unit.path})
     return Q(pk__in=[])
 
@@ -112,7 +122,7 @@ def administered_units_q(user: Any, prefix: str = "") -> Q | None:
 SYSTEM_ADMIN_GRANTED = frozenset({Right.SYSTEM_ADMIN, Right.UNIT_ADMIN})
 
 
-def could_grant_every_right_of(user: Any, target: User) -> bool:
+def could_grant_every_right_of(user: AnyUser, target: User) -> bool:
     """True when `user` could have granted each right `target` holds. A unit administrator who could
     reset the password of a system administrator in their unit could take over the system."""
     if is_system_admin(user):
@@ -120,34 +130,35 @@ def could_grant_every_right_of(user: Any, target: User) -> bool:
     return not (target.rights() & SYSTEM_ADMIN_GRANTED)
 
 
-def administers(user: Any, unit: OrgUnit | None) -> bool:
+def administers(user: AnyUser, unit: OrgUnit | None) -> bool:
     if unit is None:
         return False
     if is_system_admin(user):
         return True
-    return is_unit_admin(user) and unit.is_within(user.unit)
+    return is_unit_admin(user) and user.unit is not None and unit.is_within(user.unit)
 
 
 # --- rules: one function per Perm -------------------------------------------------------------
+# `can()` asks a rule only about a signed-in, active account.
 
 
-def _manage_units(user: Any, obj: Any) -> bool:
+def _manage_units(user: User, obj: Any) -> bool:
     return is_system_admin(user)
 
 
-def _view_unit(user: Any, unit: OrgUnit) -> bool:
+def _view_unit(user: User, unit: OrgUnit) -> bool:
     return administers(user, unit)
 
 
-def _set_document_receiver(user: Any, unit: OrgUnit) -> bool:
+def _set_document_receiver(user: User, unit: OrgUnit) -> bool:
     return administers(user, unit)
 
 
-def _manage_users_of_unit(user: Any, unit: OrgUnit) -> bool:
+def _manage_users_of_unit(user: User, unit: OrgUnit) -> bool:
     return administers(user, unit)
 
 
-def _manage_user(user: Any, target: User) -> bool:
+def _manage_user(user: User, target: User) -> bool:
     if target.is_superuser and not user.is_superuser:
         return False
     if not could_grant_every_right_of(user, target):
@@ -155,7 +166,7 @@ def _manage_user(user: Any, target: User) -> bool:
     return administers(user, target.unit)
 
 
-def _grant_right(user: Any, target_and_right: tuple[User, Right]) -> bool:
+def _grant_right(user: User, target_and_right: tuple[User, Right]) -> bool:
     target, right = target_and_right
     if not target.is_active or target.is_external:
         return False
@@ -164,34 +175,37 @@ def _grant_right(user: Any, target_and_right: tuple[User, Right]) -> bool:
     return _manage_user(user, target)
 
 
-def _transfer_directly(user: Any, target_and_unit: tuple[User, OrgUnit]) -> bool:
+def _transfer_directly(user: User, target_and_unit: tuple[User, OrgUnit]) -> bool:
     target, to_unit = target_and_unit
     return _manage_user(user, target) and administers(user, to_unit)
 
 
-def _decide_transfer(user: Any, transfer: Any) -> bool:
+def _decide_transfer(user: User, transfer: TransferRequest) -> bool:
     """Accepting a move drops the moved account's rights: only for accounts the decider outranks."""
     return administers(user, transfer.to_unit) and could_grant_every_right_of(user, transfer.user)
 
 
-def _view_audit(user: Any, obj: Any) -> bool:
+def _view_audit(user: User, obj: Any) -> bool:
     return is_admin(user)
 
 
-def _export_personal_data(user: Any, target: Any) -> bool:
+def _export_personal_data(user: User, target: User) -> bool:
     """System administrators only: the export holds private notes and the whole trail of a person."""
     return is_system_admin(user)
 
 
-def _register_meetings(user: Any, obj: Any) -> bool:
+def _register_meetings(user: User, obj: Any) -> bool:
     return has_right(user, Right.ORGANISER)
 
 
-def _approve_meetings(user: Any, obj: Any) -> bool:
+def _approve_meetings(user: User, obj: Any) -> bool:
     return has_right(user, Right.LEADER)
 
 
-RULES: dict[Perm, Callable[[Any, Any], bool]] = {
+# A rule: (the signed-in account, the object asked about) -> allowed.
+Rule = Callable[[User, Any], bool]
+
+RULES: dict[Perm, Rule] = {
     Perm.MANAGE_UNITS: _manage_units,
     Perm.VIEW_UNIT: _view_unit,
     Perm.SET_DOCUMENT_RECEIVER: _set_document_receiver,
@@ -207,10 +221,10 @@ RULES: dict[Perm, Callable[[Any, Any], bool]] = {
 }
 
 
-def register_rule(perm: Perm) -> Callable[[Callable[[Any, Any], bool]], Callable[[Any, Any], bool]]:
+def register_rule(perm: Perm) -> Callable[[Rule], Rule]:
     """Lets a later app (meetings, documents, ...) supply the rule for a Perm of this vocabulary."""
 
-    def decorator(rule: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    def decorator(rule: Rule) -> Rule:
         if perm in RULES:
             raise RuntimeError(f"a rule for {perm} is already registered")
         RULES[perm] = rule
@@ -219,7 +233,7 @@ def register_rule(perm: Perm) -> Callable[[Callable[[Any, Any], bool]], Callable
     return decorator
 
 
-def can(user: Any, perm: Perm, obj: Any = None) -> bool:
+def can(user: AnyUser | None, perm: Perm, obj: Any = None) -> bool:
     if not _active(user):
         return False
     return RULES[perm](user, obj)

@@ -1,21 +1,28 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.signals import user_logged_in as allauth_user_logged_in
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
-from accounts.actions import do_record_login_success, do_record_logout
+from accounts.actions.sessions import do_record_login_success, do_record_logout
+from accounts.actions.two_factor import do_record_authenticator_change
 from audit.context import client_ip
-from audit.log import log_action
+
+if TYPE_CHECKING:
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialLogin
+    from django.http import HttpRequest
+
+    from accounts.models import User
 
 # Session key: how this session signed in ("password" or "sso").
 SIGNIN_METHOD_KEY = "signin_method"
 
 
-def _signin_method(request: Any) -> str:
+def _signin_method(request: HttpRequest) -> str:
     """allauth records each authentication step of the session; the first one is how it began."""
     from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 
@@ -25,7 +32,7 @@ def _signin_method(request: Any) -> str:
 
 
 @receiver(user_logged_in)
-def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is None:
         return
     method = _signin_method(request)
@@ -40,7 +47,9 @@ def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(allauth_user_logged_in)
-def on_allauth_login(sender: Any, request: Any, user: Any, sociallogin: Any = None, **kwargs: Any) -> None:
+def on_allauth_login(
+    sender: Any, request: HttpRequest, user: User, sociallogin: SocialLogin | None = None, **kwargs: Any
+) -> None:
     """Sign-ins through allauth's pages (password or single sign-on, never a test's force_login):
     note where single sign-on ends, and whether two-factor must be set up first."""
     from accounts.mfa import flag_setup_if_required
@@ -54,7 +63,7 @@ def on_allauth_login(sender: Any, request: Any, user: Any, sociallogin: Any = No
 
 
 @receiver(user_logged_out)
-def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is None or request is None:
         return
     do_record_logout(user, session_key=request.session.session_key)
@@ -64,18 +73,21 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(authenticator_added)
-def on_authenticator_added(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
-    if authenticator.type == "totp":
-        log_action("auth.two_factor_enabled", actor=user, target=user)
+def on_authenticator_added(
+    sender: Any, request: HttpRequest, user: User, authenticator: Authenticator, **kwargs: Any
+) -> None:
+    do_record_authenticator_change(user, event="added", authenticator_type=authenticator.type)
 
 
 @receiver(authenticator_removed)
-def on_authenticator_removed(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
-    if authenticator.type == "totp":
-        log_action("auth.two_factor_disabled", actor=user, target=user)
+def on_authenticator_removed(
+    sender: Any, request: HttpRequest, user: User, authenticator: Authenticator, **kwargs: Any
+) -> None:
+    do_record_authenticator_change(user, event="removed", authenticator_type=authenticator.type)
 
 
 @receiver(authenticator_reset)
-def on_authenticator_reset(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
-    if authenticator.type == "recovery_codes":
-        log_action("auth.recovery_codes_regenerated", actor=user, target=user)
+def on_authenticator_reset(
+    sender: Any, request: HttpRequest, user: User, authenticator: Authenticator, **kwargs: Any
+) -> None:
+    do_record_authenticator_change(user, event="reset", authenticator_type=authenticator.type)

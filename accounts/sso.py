@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import do_create_user_from_sso, do_link_sso_identity, do_record_sso_refusal
+from accounts.actions.sso import do_create_user_from_sso, do_link_sso_identity, do_record_sso_refusal
 from accounts.models import OrgUnit, User
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,8 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.actions import do_end_other_sessions, do_update_own_profile
+from accounts.actions.sessions import do_end_other_sessions
+from accounts.actions.users import do_update_own_profile
 from accounts.forms import ProfileForm
 from accounts.mfa import has_authenticator_app
 from accounts.models import User, UserSession

@@ -62,7 +62,13 @@ class AuditEntry(AppendOnly, models.Model):
         ordering = ["-seq"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["unit", "at"]), models.Index(fields=["actor", "at"])]
+        indexes = [
+            models.Index(fields=["unit", "at"]),
+            models.Index(fields=["actor", "at"]),
+            # object_history (the history panel of a meeting, a document, ...): a scan of the whole
+            # trail without it (bench/pages.py).
+            models.Index(fields=["target_type", "target_id"], name="audit_entry_target"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"

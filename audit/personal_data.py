@@ -3,12 +3,15 @@ the entries where they acted, with the network address and browser only while st
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit.models import AuditEntry
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def export(user: Any) -> dict[str, Any]:
+
+def export(user: User) -> dict[str, Any]:
     entries = [
         {
             "seq": e.seq,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,13 +9,15 @@ from django.utils import timezone
 from accounts.access import administered_units
 from accounts.permissions import Perm, can
 from audit.export import csv_stream, xlsx_bytes
-from audit.queries import AuditFilter, visible_entries
+from audit.models import AuditEntry
+from audit.queries import AuditFilter, WindowPaginator, visible_entries
 from core.http import AuthedRequest
 
 EXPORT_LIMIT = 200_000
 
 
-def _filtered(request: AuthedRequest):  # type: ignore[no-untyped-def]
+def _filtered(request: AuthedRequest) -> tuple[AuditFilter, list[str], QuerySet[AuditEntry]]:
+    """The entries the viewer may see, narrowed by the filter when it is valid (404 for non-admins)."""
     if not can(request.user, Perm.VIEW_AUDIT):
         raise Http404
     flt = AuditFilter.from_query(request.GET)
@@ -29,7 +31,7 @@ def _filtered(request: AuthedRequest):  # type: ignore[no-untyped-def]
 @login_required
 def audit_list(request: AuthedRequest) -> HttpResponse:
     flt, errors, entries = _filtered(request)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = WindowPaginator(entries, 50, number=request.GET.get("page")).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

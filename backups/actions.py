@@ -42,6 +42,7 @@ from django.utils import timezone
 from audit.log import log_action
 from backups import database, media
 from backups.crypto import ArchiveError, DecryptingReader, EncryptingWriter
+from core.keys import parse_key
 
 FORMAT = "ecabinet-backup"
 FORMAT_VERSION = 1
@@ -73,8 +74,6 @@ class RestoreResult:
 
 def backup_key() -> bytes:
     """The configured key, or ArchiveError naming the variables to set."""
-    from ecabinet.env import parse_key
-
     key = getattr(settings, "BACKUP_KEY", None)
     if not key:
         raise ArchiveError(

@@ -319,7 +319,7 @@ def upload_child(megabytes: int) -> None:
     from meetings.tests.conftest import create
 
     call_command("migrate", verbosity=0)
-    from accounts import actions as accounts
+    from accounts.actions import units as accounts
     from accounts.models import Right, UnitKind
 
     root = accounts.do_create_unit(None, code="UBND37", name="Ủy ban nhân dân tỉnh Ninh Bình", kind=UnitKind.PROVINCE)
@@ -402,7 +402,7 @@ def upload_child(megabytes: int) -> None:
 
     how = "peak" if resettable else "process peak (the high-water mark could not be reset)"
     print(
-        f"  {size // chunk_size} PUT chunks of {chunk_size // (1024 * 1024)} MB through the upload endpoint (documents.upload.do_append_chunk; the first one warms up and is not measured):"
+        f"  {size // chunk_size} PUT chunks of {chunk_size // (1024 * 1024)} MB through the upload endpoint (documents.actions.uploads.do_append_chunk; the first one warms up and is not measured):"
     )
     print(
         f"    RSS before {before:.0f} MB, {how} {chunks_peak:.0f} MB "

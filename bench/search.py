@@ -85,7 +85,7 @@ def run(documents: int, chars: int, rounds: int) -> None:
     from django.db import connection
     from django.test import Client
 
-    from accounts import actions as unit_actions
+    from accounts.actions import units as unit_actions
     from accounts.models import Right, UnitKind
     from conftest import make_user
     from documents import viewer

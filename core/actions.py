@@ -1,20 +1,20 @@
-"""Writes of the core shell: the export of a person's data (audited)."""
+"""Writes of the kernel: the export of a person's data (audited)."""
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.permissions import Perm, can
 from audit.log import log_action
 from core.personal_data import build_archive, collect_personal_data
 
 
-def do_export_personal_data(actor: Any, user: Any, *, command_line: bool = False) -> bytes:
+def do_export_personal_data(actor: User | None, user: User, *, command_line: bool = False) -> bytes:
     """The ZIP of everything eCabinet holds about `user`, for a system administrator to hand to the
     person on their request (Luật 91/2025). Audited as `privacy.data_exported` in the same
     transaction as the reads, so an export nobody logged cannot happen. `command_line`: run by

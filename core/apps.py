@@ -1,7 +1,9 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
+    """The kernel every app imports (docs/architecture.md): request helpers, middleware, the health
+    check, exports, and the registries the apps above fill from their `AppConfig.ready()` (home
+    panels, demo seeders, approval menu entries, personal-data exporters)."""
+
     name = "core"
-    verbose_name = _("User interface shell")

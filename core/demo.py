@@ -1,4 +1,4 @@
-"""The registry of demo-data seeders for `manage.py seed_demo` (and so `make run`).
+"""The registry of demo-data seeders for the shell's `manage.py seed_demo` (and so `make run`).
 
 The accounts come first (`accounts.demo.seed_demo`, on this floor). Every app above that adds demo
 data registers, from its `AppConfig.ready()`, one function `fn() -> list[str]` with its floor

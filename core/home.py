@@ -1,4 +1,4 @@
-"""The home page's panels, filled by the apps above core (STYLE.md §15).
+"""The home page's panels, filled by the apps above core (docs/conventions.md §15).
 
 core stands on floor 0 and knows nothing of meetings, documents or opinions. Each of those apps
 registers a panel from its AppConfig.ready(): a template and a function that reads what the panel
@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from core.http import AnyUser
 
 ContextFn = Callable[[Any], "dict[str, Any] | None"]
 
@@ -40,7 +42,7 @@ def registered_panels() -> list[Panel]:
     return sorted(_PANELS.values(), key=lambda p: (p.order, p.template))
 
 
-def panels_for(user: Any) -> list[RenderedPanel]:
+def panels_for(user: AnyUser) -> list[RenderedPanel]:
     """The panels `user` sees, each with the context its app computed."""
     rendered = []
     for panel in registered_panels():

@@ -15,10 +15,13 @@ import json
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 __all__ = ["FORMAT", "build_archive", "collect_personal_data", "exporter_names", "register_exporter"]
 
@@ -38,7 +41,7 @@ def exporter_names() -> list[str]:
     return sorted(_EXPORTERS)
 
 
-def collect_personal_data(user: Any, *, now: datetime | None = None) -> dict[str, Any]:
+def collect_personal_data(user: User, *, now: datetime | None = None) -> dict[str, Any]:
     """Everything every registered app holds about `user`, by app, as plain JSON values."""
     now = now or timezone.now()
     sections = {name: _EXPORTERS[name](user) for name in exporter_names()}

@@ -1,8 +1,13 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from core.http import AnyUser
 
 
 class DocumentsConfig(AppConfig):
@@ -24,14 +29,14 @@ class DocumentsConfig(AppConfig):
 
         register_seeder(3, "documents", seed_documents)
 
-        from core.context_processors import register_approval_entry
+        from core.menu import register_approval_entry
 
         register_approval_entry(_approval_menu_entry)
 
         post_migrate.connect(_repair_search_index, sender=self)
 
 
-def _approval_menu_entry(user: Any) -> dict[str, Any] | None:
+def _approval_menu_entry(user: AnyUser) -> dict[str, Any] | None:
     from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
 

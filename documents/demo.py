@@ -18,8 +18,11 @@ import io
 from collections.abc import Iterable
 
 from accounts.models import User
-from documents import upload, viewer
-from documents.actions import do_approve_documents
+from documents import upload
+from documents.actions.approval import do_approve_documents
+from documents.actions.notes import do_add_note
+from documents.actions.reading import do_record_open
+from documents.actions.uploads import do_finish_upload, do_receive_whole, do_start_upload
 from documents.models import Document, DocumentKind, DocumentVersion, ProcessingState, Security
 from documents.tasks import process_version
 from meetings.demo import DEMO_TITLES
@@ -80,7 +83,7 @@ def administrative_pdf(issuer: str, heading: str, lines: Iterable[str]) -> bytes
     `make run` installs, for the Vietnamese letters)."""
     from fpdf import FPDF
 
-    from meetings.invitation_pdf import FONT_FILES, font_dir
+    from core.nd30 import FONT_FILES, font_dir
 
     pdf = FPDF(format="A4")
     pdf.add_font("Serif", "", str(font_dir() / FONT_FILES[""]))
@@ -116,12 +119,12 @@ def decision_pdf() -> bytes:
 
 def _upload(actor: User, meeting: Meeting, filename: str, content: bytes, **fields: object) -> DocumentVersion:
     """Through the upload protocol, as the browser's form without JavaScript sends a file."""
-    started = upload.do_start_upload(actor, meeting, filename=filename, size=len(content))
-    upload.do_receive_whole(started, [content])
+    started = do_start_upload(actor, meeting, filename=filename, size=len(content))
+    do_receive_whole(started, [content])
     replace = fields.pop("replace", None)
     if isinstance(replace, Document):
-        return upload.do_finish_upload(actor, started, replace=replace)
-    return upload.do_finish_upload(actor, started, fields=upload.DocumentFields(**fields))  # type: ignore[arg-type]
+        return do_finish_upload(actor, started, replace=replace)
+    return do_finish_upload(actor, started, fields=upload.DocumentFields(**fields))  # type: ignore[arg-type]
 
 
 def _process(versions: Iterable[DocumentVersion]) -> None:
@@ -175,6 +178,6 @@ def seed_documents() -> list[str]:
     _process([first, second, budget, decision])
     do_approve_documents(chair, meeting, [report.pk, decision.document_id])
     report.refresh_from_db()
-    viewer.do_record_open(official, report, report.current_version)
-    viewer.do_add_note(official, report, 1, "Đề nghị bổ sung số liệu so sánh với cùng kỳ năm 2025.")
+    do_record_open(official, report, report.current_version)
+    do_add_note(official, report, 1, "Đề nghị bổ sung số liệu so sánh với cùng kỳ năm 2025.")
     return [f"Demo documents added to “{meeting.title}”: {len(DEMO_DOCUMENTS)}"]

@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import BootstrapMixin
 from accounts.models import User
-from documents import actions
+from core.http import apply_errors
+from documents.actions.restriction import check_restriction
 from documents.models import DocumentKind, Security
+from documents.queries import reader_candidates
 from meetings.forms import UserMultipleChoiceField
 from meetings.models import AgendaItem, Meeting
 
@@ -37,18 +39,15 @@ class _RestrictionFields(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        self.fields["readers"].queryset = actions.reader_candidates(meeting)  # type: ignore[attr-defined]
+        self.fields["readers"].queryset = reader_candidates(meeting)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if "security" in data:
             try:
-                actions.check_restriction(
-                    self.meeting, security=data["security"], readers=list(data.get("readers") or [])
-                )
+                check_restriction(self.meeting, security=data["security"], readers=list(data.get("readers") or []))
             except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
-                    self.add_error(name if name in self.fields else None, errors)
+                apply_errors(self, exc)
         return data
 
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.permissions import is_guest
 from core.home import register_panel
+from core.http import AnyUser
 from documents.queries import approval_queue
 
 TEMPLATE = "documents/_home_panel.html"
 LIMIT = 5
 
 
-def panel_context(user: Any) -> dict[str, Any] | None:
-    if getattr(user, "is_external", False):
+def panel_context(user: AnyUser) -> dict[str, Any] | None:
+    if not user.is_authenticated or is_guest(user):
         return None
     waiting = approval_queue(user)
     if not waiting:

@@ -5,22 +5,40 @@
 - The approver publishes them: the chair (or the meeting's designated document approver); for a
   meeting of the Provincial People's Committee, a leader of the PPC Office who attends it.
 - Attendees see a document only once approved; a restricted one only if they are chosen.
+
+`can()` asks a rule only about an active, signed-in account, hence `user: User` below.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
-from accounts.models import Right, UnitKind
+from accounts.models import Right, UnitKind, User
 from accounts.permissions import Perm, has_right, register_rule
 from documents.models import ApprovalStatus, Document
-from meetings.models import Answer, InvitationKind, Meeting, MeetingStatus
-from meetings.permissions import is_organiser, view_meeting
+from meetings.models import Answer, Invitation, InvitationKind, Meeting, MeetingStatus
+from meetings.permissions import is_organiser, view_meeting, visible_meetings_q
+from meetings.queries import attendee_users
 
 CLOSED_MEETING = (MeetingStatus.REJECTED, MeetingStatus.CANCELLED)
 
 
-def manages_documents(user: Any, meeting: Meeting) -> bool:
+def _sees_meeting(user: User, meeting: Meeting) -> bool:
+    """view_meeting, asked once per meeting object and user: the meeting page and search results
+    check each of their documents against one shared meeting object (bench/pages.py)."""
+    seen: dict[int, bool] = meeting.__dict__.setdefault("_documents_sees_meeting", {})
+    if user.pk not in seen:
+        seen[user.pk] = view_meeting(user, meeting)
+    return seen[user.pk]
+
+
+def _is_reader(user: User, document: Document) -> bool:
+    if "readers" in getattr(document, "_prefetched_objects_cache", {}):
+        return any(reader.pk == user.pk for reader in document.readers.all())
+    return document.readers.filter(pk=user.pk).exists()
+
+
+def manages_documents(user: User, meeting: Meeting) -> bool:
     if is_organiser(user, meeting) or meeting.document_preparer_id == user.pk:
         return True
     return (
@@ -30,21 +48,56 @@ def manages_documents(user: Any, meeting: Meeting) -> bool:
     )
 
 
-def _attends(user: Any, meeting: Meeting) -> bool:
-    return (
-        meeting.chair_id == user.pk
-        or meeting.invitations.filter(kind=InvitationKind.USER, user=user).exclude(answer=Answer.DELEGATED).exists()
+def _attends(user: User, meeting: Meeting) -> bool:
+    if meeting.chair_id == user.pk:
+        return True
+    known: dict[int, bool] = meeting.__dict__.setdefault("_documents_attends", {})
+    if user.pk not in known:
+        known[user.pk] = attendee_users(meeting).filter(pk=user.pk).exists()
+    return known[user.pk]
+
+
+def prefetch_rules(user: User, meetings: Iterable[Meeting]) -> None:
+    """Answer the per-meeting questions of the document rules for `user` and all `meetings` at
+    once, stored on the meeting objects, so that checking the documents of many meetings (a search
+    results page) costs the same few queries whatever the number of meetings (bench/pages.py):
+    whether the user sees each meeting (visible_meetings_q, the SQL form of view_meeting: one
+    query) and whether they attend each PPC meeting (one query)."""
+    meetings = list(meetings)
+    if not meetings or not user.is_active:
+        return
+    scope = visible_meetings_q(user)
+    seen = {m.pk for m in meetings}
+    if scope is not None:
+        seen = set(Meeting.objects.filter(scope, pk__in=list(seen)).values_list("pk", flat=True))
+    for meeting in meetings:
+        meeting.__dict__.setdefault("_documents_sees_meeting", {})[user.pk] = meeting.pk in seen
+    prefetch_attendance(user, meetings)
+
+
+def prefetch_attendance(user: User, meetings: Iterable[Meeting]) -> None:
+    """_attends for every PPC meeting among `meetings`, one query: same people as attendee_users
+    (invited by name, not having sent a substitute, active)."""
+    ppc = {meeting.pk: meeting for meeting in meetings if meeting.is_ppc_meeting}
+    if not ppc or not user.is_active:
+        return
+    attended = set(
+        Invitation.objects.filter(meeting_id__in=list(ppc), kind=InvitationKind.USER, user=user)
+        .exclude(answer=Answer.DELEGATED)
+        .values_list("meeting_id", flat=True)
     )
+    for pk, meeting in ppc.items():
+        meeting.__dict__.setdefault("_documents_attends", {})[user.pk] = pk in attended
 
 
-def approves_documents(user: Any, meeting: Meeting) -> bool:
+def approves_documents(user: User, meeting: Meeting) -> bool:
     if meeting.is_ppc_meeting:
         unit = user.unit
         return (
             has_right(user, Right.LEADER)
             and unit is not None
             and unit.kind == UnitKind.OFFICE
-            and unit.parent_id is not None
+            and unit.parent is not None
             and unit.parent.parent_id is None  # the PPC Office sits directly under the PPC
             and _attends(user, meeting)
         )
@@ -54,39 +107,39 @@ def approves_documents(user: Any, meeting: Meeting) -> bool:
 
 
 @register_rule(Perm.MANAGE_DOCUMENTS)
-def manage_documents(user: Any, meeting: Meeting) -> bool:
+def manage_documents(user: User, meeting: Meeting) -> bool:
     return meeting.status not in CLOSED_MEETING and manages_documents(user, meeting)
 
 
 @register_rule(Perm.VIEW_DOCUMENT)
-def view_document(user: Any, document: Document) -> bool:
+def view_document(user: User, document: Document) -> bool:
     meeting = document.meeting
     if document.is_deleted:
         return False
     if manages_documents(user, meeting):
         return True
-    if approves_documents(user, meeting) and view_meeting(user, meeting):
+    if approves_documents(user, meeting) and _sees_meeting(user, meeting):
         return True
-    if document.status != ApprovalStatus.APPROVED or not view_meeting(user, meeting):
+    if document.status != ApprovalStatus.APPROVED or not _sees_meeting(user, meeting):
         return False
     if document.is_restricted:
-        return document.readers.filter(pk=user.pk).exists()
+        return _is_reader(user, document)
     return True
 
 
 @register_rule(Perm.APPROVE_DOCUMENT)
-def approve_document(user: Any, document: Document) -> bool:
+def approve_document(user: User, document: Document) -> bool:
     meeting = document.meeting
     return (
         not document.is_deleted
         and meeting.status not in CLOSED_MEETING
         and approves_documents(user, meeting)
-        and view_meeting(user, meeting)
+        and _sees_meeting(user, meeting)
     )
 
 
 @register_rule(Perm.DOWNLOAD_DOCUMENT)
-def download_document(user: Any, document: Document) -> bool:
+def download_document(user: User, document: Document) -> bool:
     if not view_document(user, document):
         return False
     return document.allow_download or manages_documents(user, document.meeting)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.models import User
 from documents.models import Document, DocumentVersion, PrivateNote, ReadReceipt
 
 
-def export(user: Any) -> dict[str, Any]:
+def export(user: User) -> dict[str, Any]:
     documents = [
         {"id": d.pk, "title": d.title, "meeting": d.meeting_id, "status": d.status, "created_at": d.created_at}
         for d in Document.objects.filter(created_by=user).order_by("created_at", "id")

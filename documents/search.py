@@ -172,6 +172,10 @@ _PG_SQL = [
         title tsvector NOT NULL,
         vector tsvector NOT NULL
     )""",
+    # The document's meeting and deletion, copied so that search filters on who may see what
+    # without reading the (wide) documents table for every match.
+    f"ALTER TABLE {PG_TABLE} ADD COLUMN IF NOT EXISTS meeting_id integer NOT NULL DEFAULT 0",
+    f"ALTER TABLE {PG_TABLE} ADD COLUMN IF NOT EXISTS is_deleted boolean NOT NULL DEFAULT false",
     f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_vector ON {PG_TABLE} USING gin (vector)",
     f"""CREATE OR REPLACE FUNCTION {PG_TABLE}_write() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
@@ -187,9 +191,11 @@ _PG_SQL = [
         EXCEPTION WHEN program_limit_exceeded THEN  -- never refuse to save a document
             text_words := {_pg_words(f"left(NEW.search_text, {PG_INDEXED_CHARS // 10})")};
         END;
-        INSERT INTO {PG_TABLE} (document_id, title, vector)
-        VALUES (NEW.id, title_words, setweight(title_words, 'A') || setweight(text_words, 'D'))
-        ON CONFLICT (document_id) DO UPDATE SET title = EXCLUDED.title, vector = EXCLUDED.vector;
+        INSERT INTO {PG_TABLE} (document_id, title, vector, meeting_id, is_deleted)
+        VALUES (NEW.id, title_words, setweight(title_words, 'A') || setweight(text_words, 'D'), NEW.meeting_id,
+                NEW.is_deleted)
+        ON CONFLICT (document_id) DO UPDATE SET title = EXCLUDED.title, vector = EXCLUDED.vector,
+            meeting_id = EXCLUDED.meeting_id, is_deleted = EXCLUDED.is_deleted;
         RETURN NEW;
     END $$""",
     f"""CREATE OR REPLACE FUNCTION {PG_TABLE}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -198,8 +204,8 @@ _PG_SQL = [
         RETURN NULL;
     END $$""",
     f"DROP TRIGGER IF EXISTS {PG_TABLE}_write ON documents_document",
-    f"""CREATE TRIGGER {PG_TABLE}_write AFTER INSERT OR DELETE OR UPDATE OF title, search_text
-        ON documents_document FOR EACH ROW EXECUTE FUNCTION {PG_TABLE}_write()""",
+    f"""CREATE TRIGGER {PG_TABLE}_write AFTER INSERT OR DELETE OR UPDATE OF title, search_text, meeting_id,
+        is_deleted ON documents_document FOR EACH ROW EXECUTE FUNCTION {PG_TABLE}_write()""",
     f"DROP TRIGGER IF EXISTS {PG_TABLE}_truncate ON documents_document",
     f"""CREATE TRIGGER {PG_TABLE}_truncate AFTER TRUNCATE ON documents_document
         FOR EACH STATEMENT EXECUTE FUNCTION {PG_TABLE}_truncate()""",
@@ -283,32 +289,65 @@ def _fts_all(query: Query) -> str:
     return " AND ".join([_fts_phrase([w]) for w in query.words] + [_fts_phrase(p) for p in query.phrases])
 
 
-def rank(query: Query, candidates: QuerySet[Any]) -> list[int]:
-    """Ids of the `candidates` (a Document queryset) that contain every word and phrase of
-    `query`, best first: the whole query as a phrase in the title, as a phrase in the title or
-    text, all words in the title, then the rest; by relevance inside a tier, newest meeting next."""
+# Ranking reads each match's stored vector (the phrase tier and ts_rank_cd). Over every match of a
+# common word that took 0.3-0.5 s at province scale (bench/pages.py), so on PostgreSQL the matches
+# are found and sorted without their vectors: the GIN index answers `@@` (for words, without
+# reading the vector), the index table holds each document's meeting (who may see it) and small
+# title vector, and the matches are put in order by title (whole query as a phrase, all words,
+# the rest) and the meeting's date. The first PG_RANKED of that order are then read and ranked
+# exactly like the SQLite side: when a search has at most PG_RANKED matches its order is the full
+# ranking; beyond, the first PG_RANKED results are ranked and the rest follow by title and date.
+PG_RANKED = 400
+
+
+_ROW_COLUMNS = "documents_document.meeting_id, documents_document.status, documents_document.security"
+
+
+def _pg_rank_sql(query: Query, meetings_sql: str, meetings_params: Sequence[Any]) -> tuple[str, list[Any]]:
+    tsquery = " && ".join(
+        [f"plainto_tsquery('{PG_CONFIG}', %s)"] * bool(query.words)
+        + [f"phraseto_tsquery('{PG_CONFIG}', %s)"] * len(query.phrases)
+    )
+    tsquery_params = ([" ".join(query.words)] if query.words else []) + [" ".join(p) for p in query.phrases]
+    phrase = " ".join(query.sequence)
+    title_phrase = f"tsv.title @@ phraseto_tsquery('{PG_CONFIG}', %s)"
+    title_words = f"tsv.title @@ plainto_tsquery('{PG_CONFIG}', %s)"
+    sql = (
+        f"WITH hits AS MATERIALIZED (SELECT tsv.document_id AS id, tsv.meeting_id, "
+        f"CASE WHEN {title_phrase} THEN 0 WHEN {title_words} THEN 2 ELSE 3 END AS title_tier "
+        f"FROM {PG_TABLE} AS tsv WHERE tsv.vector @@ ({tsquery}) AND NOT tsv.is_deleted "
+        f"AND tsv.meeting_id IN ({meetings_sql})), "
+        "kept AS MATERIALIZED (SELECT hits.id, hits.title_tier, meetings_meeting.start FROM hits "
+        "JOIN meetings_meeting ON meetings_meeting.id = hits.meeting_id "
+        f"ORDER BY hits.title_tier, meetings_meeting.start DESC, hits.id LIMIT {MAX_RESULTS}), "
+        f"best AS MATERIALIZED (SELECT id FROM kept ORDER BY title_tier, start DESC, id LIMIT {PG_RANKED}), "
+        f"ranked AS (SELECT best.id, CASE WHEN {title_phrase} THEN 0 "
+        f"WHEN tsv.vector @@ phraseto_tsquery('{PG_CONFIG}', %s) THEN 1 WHEN {title_words} THEN 2 ELSE 3 END AS tier, "
+        f"ts_rank_cd(tsv.vector, ({tsquery}), 1) AS score FROM best JOIN {PG_TABLE} AS tsv ON tsv.document_id = best.id) "
+        f"SELECT kept.id, {_ROW_COLUMNS} FROM kept "
+        "JOIN documents_document ON documents_document.id = kept.id LEFT JOIN ranked ON ranked.id = kept.id "
+        "ORDER BY ranked.id IS NULL, ranked.tier, ranked.score DESC, kept.title_tier, kept.start DESC, kept.id"
+    )
+    params = [phrase, phrase, *tsquery_params, *meetings_params, phrase, phrase, phrase, *tsquery_params]
+    return sql, params
+
+
+def rank(query: Query, meetings: QuerySet[Any]) -> list[int]:
+    """Ids of the documents (not deleted) of `meetings` (a Meeting queryset) that contain every
+    word and phrase of `query`, best first: the whole query as a phrase in the title, as a phrase
+    in the title or text, all words in the title, then the rest; by relevance inside a tier, newest
+    meeting next (on PostgreSQL, past the first PG_RANKED: by title and date)."""
+    return [row[0] for row in rank_rows(query, meetings)]
+
+
+def rank_rows(query: Query, meetings: QuerySet[Any]) -> list[tuple[int, int, str, str]]:
+    """rank(), each document as (id, meeting id, approval status, security): what the search page's
+    access filter needs, read with the ranking instead of by a second query over all the ids."""
     if not query:
         return []
-    inner_sql, inner_params = candidates.order_by().values("pk").query.sql_with_params()
-    phrase = " ".join(query.sequence)
+    meetings_sql, meetings_params = meetings.order_by().values("pk").query.sql_with_params()
     if connection.vendor == "postgresql":
-        tsquery = " && ".join(
-            [f"plainto_tsquery('{PG_CONFIG}', %s)"] * bool(query.words)
-            + [f"phraseto_tsquery('{PG_CONFIG}', %s)"] * len(query.phrases)
-        )
-        tsquery_params = ([" ".join(query.words)] if query.words else []) + [" ".join(p) for p in query.phrases]
-        sql = (
-            f"SELECT tsv.document_id FROM {PG_TABLE} AS tsv "
-            "JOIN documents_document ON documents_document.id = tsv.document_id "
-            "JOIN meetings_meeting ON meetings_meeting.id = documents_document.meeting_id "
-            f"WHERE tsv.vector @@ ({tsquery}) AND tsv.document_id IN ({inner_sql}) "
-            f"ORDER BY CASE WHEN tsv.title @@ phraseto_tsquery('{PG_CONFIG}', %s) THEN 0 "
-            f"WHEN tsv.vector @@ phraseto_tsquery('{PG_CONFIG}', %s) THEN 1 "
-            f"WHEN tsv.title @@ plainto_tsquery('{PG_CONFIG}', %s) THEN 2 ELSE 3 END, "
-            f"ts_rank_cd(tsv.vector, ({tsquery}), 1) DESC, meetings_meeting.start DESC, tsv.document_id "
-            f"LIMIT {MAX_RESULTS}"
-        )
-        params = [*tsquery_params, *inner_params, phrase, phrase, phrase, *tsquery_params]
+        sql, params = _pg_rank_sql(query, meetings_sql, meetings_params)
     else:
         # The matches are computed once (MATERIALIZED): joined first, SQLite would run the full-text
         # query again for each candidate row.
@@ -319,10 +358,10 @@ def rank(query: Query, candidates: QuerySet[Any]) -> list[int]:
             f"title_phrase AS MATERIALIZED (SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s), "
             f"phrase AS MATERIALIZED (SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s), "
             f"title_words AS MATERIALIZED (SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
-            "SELECT hits.id FROM hits "
+            f"SELECT hits.id, {_ROW_COLUMNS} FROM hits "
             "JOIN documents_document ON documents_document.id = hits.id "
             "JOIN meetings_meeting ON meetings_meeting.id = documents_document.meeting_id "
-            f"WHERE hits.id IN ({inner_sql}) "
+            f"WHERE documents_document.meeting_id IN ({meetings_sql}) AND NOT documents_document.is_deleted "
             "ORDER BY CASE WHEN hits.id IN (SELECT id FROM title_phrase) THEN 0 "
             "WHEN hits.id IN (SELECT id FROM phrase) THEN 1 "
             "WHEN hits.id IN (SELECT id FROM title_words) THEN 2 ELSE 3 END, "
@@ -333,11 +372,11 @@ def rank(query: Query, candidates: QuerySet[Any]) -> list[int]:
             f"title : {_fts_phrase(query.sequence)}",
             _fts_phrase(query.sequence),
             f"title : ({title_words})",
-            *inner_params,
+            *meetings_params,
         ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]  # the four columns
 
 
 # --- why a document matched ---------------------------------------------------------------------

@@ -18,13 +18,11 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -34,16 +32,12 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from PIL import Image, ImageOps
 
-from audit.log import log_action
 from documents import ocr
 from documents.conversion import OFFICE_TYPES, ConversionError, ConversionTimeout, ConverterUnavailable, get_converter
 from documents.models import Document, DocumentVersion, ProcessingState
 from documents.outline import outline_text
 from documents.sanitize import OOXML_TYPES, SanitizeError, sanitize_ooxml, strip_pdf_links
 from documents.search import fold
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 logger = logging.getLogger("documents.tasks")
 
@@ -80,30 +74,9 @@ class ProcessingFailed(Exception):
 
 
 def schedule_processing(version_id: int) -> None:
-    """Enqueue `process_version` once the caller's transaction commits."""
+    """Enqueue `process_version` once the caller's transaction commits (the actions that add a
+    version or retry one call this)."""
     transaction.on_commit(partial(process_version.enqueue, version_id), robust=True)
-
-
-def do_retry_processing(actor: User, version: DocumentVersion) -> None:
-    """Queue a failed version again. Precondition: the caller checked that `actor` manages the
-    meeting's documents (documents.views_processing does)."""
-    with transaction.atomic():
-        claimed = DocumentVersion.objects.filter(pk=version.pk, state=ProcessingState.FAILED).update(
-            state=ProcessingState.QUEUED, progress=0, error=""
-        )
-        if not claimed:
-            raise ValidationError(
-                _("Only a document whose processing failed can be processed again."), code="not_failed"
-            )
-        log_action(
-            "document.processing_retried",
-            actor=actor,
-            target=version,
-            unit=version.document.meeting.unit,
-            data={"document": version.document_id, "version": version.number, "error": version.error},
-        )
-        schedule_processing(version.pk)
-    version.state, version.progress, version.error = ProcessingState.QUEUED, 0, ""
 
 
 def _claim(version_id: int) -> bool:

@@ -5,8 +5,8 @@ phone, tablet or desktop shows them without plugins. Renders of unrestricted doc
 cached on disk under MEDIA_ROOT/cache/pages; pages of restricted documents are rendered for
 each request and watermarked for the person asking (documents.watermark), never cached.
 
-Every function here that writes is an action: it runs in a transaction and is the only code
-that changes ReadReceipt and PrivateNote rows.
+Nothing here writes to the database: opens, downloads and pages seen are recorded by
+documents.actions.reading, private notes written by documents.actions.notes.
 """
 
 from __future__ import annotations
@@ -20,22 +20,16 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import overload
 
 import pypdfium2 as pdfium
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.fields.files import FieldFile
-from django.utils import timezone
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from accounts.models import User
-from audit.log import log_action
 from documents import search
 from documents.models import (
     ApprovalStatus,
@@ -45,9 +39,10 @@ from documents.models import (
     ReadReceipt,
     Security,
 )
-from documents.permissions import approves_documents, manages_documents
+from documents.permissions import approves_documents, manages_documents, prefetch_attendance, prefetch_rules
 from meetings.access import visible_meetings
-from meetings.models import Answer, Invitation, InvitationKind, Meeting
+from meetings.models import Invitation, InvitationKind, Meeting
+from meetings.queries import attendee_users
 
 # --- rendering ----------------------------------------------------------------------------------
 
@@ -222,84 +217,6 @@ def drop_page_cache(version: DocumentVersion) -> None:
 # --- read receipts ------------------------------------------------------------------------------
 
 
-def _count_on_receipt(user: User, document: Document, *, opened: bool, downloaded: bool) -> None:
-    now = timezone.now()
-    changes: dict[str, Any] = {}
-    if opened:
-        changes.update(open_count=F("open_count") + 1, last_opened_at=now)
-    if downloaded:
-        changes["download_count"] = F("download_count") + 1
-    receipts = ReadReceipt.objects.filter(document=document, user=user)
-    if receipts.update(**changes):
-        return
-    try:
-        with transaction.atomic():
-            ReadReceipt.objects.create(
-                document=document,
-                user=user,
-                first_opened_at=now,
-                last_opened_at=now,
-                open_count=int(opened),
-                download_count=int(downloaded),
-            )
-    except IntegrityError:
-        # A parallel request (two tabs, a double tap) created the receipt after our update
-        # found none: count on that row instead.
-        receipts.update(**changes)
-
-
-def do_record_open(user: User, document: Document, version: DocumentVersion | None, *, via: str = "viewer") -> None:
-    """One open of the viewer (not one per page image): a receipt count and one audit entry."""
-    with transaction.atomic():
-        _count_on_receipt(user, document, opened=True, downloaded=False)
-        log_action(
-            "document.viewed",
-            actor=user,
-            target=document,
-            unit=document.meeting.unit,
-            data={"version": version.number if version else None, "via": via},
-        )
-
-
-def do_record_download(user: User, document: Document, version: DocumentVersion, *, watermarked: bool) -> None:
-    with transaction.atomic():
-        _count_on_receipt(user, document, opened=False, downloaded=True)
-        log_action(
-            "document.downloaded",
-            actor=user,
-            target=document,
-            unit=document.meeting.unit,
-            data={"version": version.number, "watermarked": watermarked},
-        )
-
-
-def check_page(document: Document, raw: Any) -> int:
-    """A page number of the document's current version, or ValidationError."""
-    count = page_count(document.current_version)
-    try:
-        number = int(raw)
-    except (TypeError, ValueError):
-        number = 0
-    if not 1 <= number <= count:
-        raise ValidationError(_("Choose a page between 1 and %(count)s.") % {"count": count}, code="page")
-    return number
-
-
-def do_record_page_seen(user: User, document: Document, page: int) -> bool:
-    """Add `page` to the pages the user has seen; False if it was already there.
-
-    The caller validated `page` with check_page.
-    """
-    with transaction.atomic():
-        receipt, _created = ReadReceipt.objects.get_or_create(document=document, user=user)
-        receipt = ReadReceipt.objects.select_for_update().get(pk=receipt.pk)
-        if page in receipt.pages_viewed:
-            return False
-        receipt.pages_viewed = sorted({*receipt.pages_viewed, page})
-        receipt.save(update_fields=["pages_viewed"])
-    return True
-
-
 @dataclass
 class ReceiptRow:
     receipt: ReadReceipt
@@ -320,7 +237,7 @@ def expected_readers(document: Document) -> QuerySet[User]:
         return document.readers.filter(is_active=True).select_related("unit")
     meeting = document.meeting
     invited = Invitation.objects.filter(meeting=meeting)
-    people = invited.filter(kind=InvitationKind.USER).exclude(answer=Answer.DELEGATED).values("user_id")
+    people = attendee_users(meeting).values("pk")
     receivers = invited.filter(kind=InvitationKind.UNIT, unit__document_receiver__isnull=False).values(
         "unit__document_receiver_id"
     )
@@ -337,57 +254,6 @@ def not_opened(document: Document) -> QuerySet[User]:
 
 # --- private notes ------------------------------------------------------------------------------
 
-NOTE_MAX_LENGTH = 5000
-
-
-def check_note_text(raw: Any) -> str:
-    text = str(raw or "").replace("\x00", "").strip()
-    if not text:
-        raise ValidationError(_("Write something in the note before saving it."), code="empty")
-    if len(text) > NOTE_MAX_LENGTH:
-        raise ValidationError(
-            _(
-                "A note can be at most %(limit)s characters long (this one has %(length)s). Shorten it or split it into two notes."
-            )
-            % {
-                "limit": number_format(NOTE_MAX_LENGTH, force_grouping=True),
-                "length": number_format(len(text), force_grouping=True),
-            },
-            code="too_long",
-        )
-    return text
-
-
-def check_note(document: Document, page: Any, text: Any) -> tuple[int, str]:
-    errors: dict[str, ValidationError] = {}
-    clean_page, clean_text = 0, ""
-    try:
-        clean_page = check_page(document, page)
-    except ValidationError as exc:
-        errors["page"] = exc
-    try:
-        clean_text = check_note_text(text)
-    except ValidationError as exc:
-        errors["text"] = exc
-    if errors:
-        raise ValidationError(errors)
-    return clean_page, clean_text
-
-
-def do_add_note(user: User, document: Document, page: int, text: str) -> PrivateNote:
-    """Private notes are not audited: the audit trail must not hold what only the author may read."""
-    return PrivateNote.objects.create(document=document, user=user, page=page, text=text)
-
-
-def do_edit_note(note: PrivateNote, text: str) -> PrivateNote:
-    note.text = text
-    note.save(update_fields=["text", "updated_at"])
-    return note
-
-
-def do_delete_note(note: PrivateNote) -> None:
-    note.delete()
-
 
 def notes_by_page(user: User, document: Document) -> dict[int, list[PrivateNote]]:
     grouped: dict[int, list[PrivateNote]] = {}
@@ -403,8 +269,9 @@ class RankedDocuments(Sequence[Document]):
     """Search results in rank order for a Paginator: the ids are known, documents are loaded one
     page at a time."""
 
-    def __init__(self, ids: list[int]) -> None:
+    def __init__(self, ids: list[int], user: User | None = None) -> None:
         self.ids = ids
+        self.user = user
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -417,8 +284,17 @@ class RankedDocuments(Sequence[Document]):
         if isinstance(index, int):
             return self[index : index + 1][0]
         ids = self.ids[index]
-        documents = Document.objects.filter(pk__in=ids).select_related("meeting__unit", "current_version")
+        documents = (
+            Document.objects.filter(pk__in=ids)
+            .select_related("meeting__unit", "current_version")
+            .prefetch_related("readers")
+        )
         by_id = {document.pk: document for document in documents.defer("search_text")}
+        meetings: dict[int, Meeting] = {}
+        for document in by_id.values():  # one object per meeting: its rules are asked once (permissions)
+            document.meeting = meetings.setdefault(document.meeting_id, document.meeting)
+        if self.user is not None:  # the rules' per-meeting questions, asked for the page at once
+            prefetch_rules(self.user, meetings.values())
         return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -432,25 +308,23 @@ def search_documents(user: User, query: search.Query) -> RankedDocuments:
     """
     if not query:
         return RankedDocuments([])
-    visible = Document.objects.filter(meeting__in=visible_meetings(user).values("pk"), is_deleted=False)
-    ranked = search.rank(query, visible)
-    if not ranked:
+    rows = search.rank_rows(query, visible_meetings(user))
+    if not rows:
         return RankedDocuments([])
-    rows = list(Document.objects.filter(pk__in=ranked).values_list("pk", "meeting_id", "status", "security"))
-    staff = {
-        m.pk
-        for m in Meeting.objects.filter(pk__in={row[1] for row in rows}).select_related("unit")
-        if manages_documents(user, m) or approves_documents(user, m)
-    }
-    reads = set(
-        Document.readers.through.objects.filter(user_id=user.pk, document_id__in=ranked).values_list(
-            "document_id", flat=True
-        )
-    )
-    allowed = {
+    # The user's reader rows (few), not a lookup of every result: lists of thousands of ids cost
+    # Django more to compile than the database to answer (bench/pages.py).
+    reads = set(Document.readers.through.objects.filter(user_id=user.pk).values_list("document_id", flat=True))
+    open_to_attendees = {
         pk
-        for pk, meeting_id, status, security in rows
-        if meeting_id in staff
-        or (status == ApprovalStatus.APPROVED and (security == Security.ALL_ATTENDEES or pk in reads))
+        for pk, _, status, security in rows
+        if status == ApprovalStatus.APPROVED and (security == Security.ALL_ATTENDEES or pk in reads)
     }
-    return RankedDocuments([pk for pk in ranked if pk in allowed])
+    # Only the meetings of the other results can make a difference: whether the user manages or
+    # approves their documents.
+    others = {meeting_id for pk, meeting_id, _, _ in rows if pk not in open_to_attendees}
+    meetings = list(Meeting.objects.filter(pk__in=others).select_related("unit"))
+    prefetch_attendance(user, meetings)
+    staff = {m.pk for m in meetings if manages_documents(user, m) or approves_documents(user, m)}
+    allowed = open_to_attendees | {pk for pk, meeting_id, _, _ in rows if meeting_id in staff}
+    ranked = [row[0] for row in rows]
+    return RankedDocuments([pk for pk in ranked if pk in allowed], user)

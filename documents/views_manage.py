@@ -2,18 +2,21 @@
 versions, restriction, deletion, and the approver's queue with approve / return.
 
 Every view fetches through meetings.access / documents.access (404 for anyone who may not see
-the object) and writes through documents.actions / documents.upload.
+the object) and writes through the actions of documents.actions (the upload protocol's pieces
+that write nothing are in documents.upload).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,16 +26,24 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import Perm, can
+from accounts.permissions import Perm
 from audit.queries import object_history
-from core.http import AuthedRequest
-from documents import actions, upload
-from documents.access import access_document
+from core.http import AuthedRequest, perform, perform_and_redirect
+from documents import upload
+from documents.access import access_document, access_managed_document, access_upload
+from documents.actions.approval import do_approve_document, do_approve_documents, do_return_document
+from documents.actions.restriction import do_set_restriction
+from documents.actions.uploads import do_append_chunk, do_finish_upload, do_receive_whole, do_start_upload
+from documents.actions.versions import do_delete_document
 from documents.forms import DocumentForm, RestrictionForm, ReturnForm
-from documents.models import Document, Upload
+from documents.models import Upload
 from documents.queries import approval_queue
 from documents.templatetags.documents_tags import panel_context
 from meetings.access import access_meeting
+from meetings.models import Meeting
+
+# Turns a received upload (and the content type the browser declared) into a document or version.
+Build = Callable[[Upload, "str | None"], None]
 
 
 def _error(message: str, *, status: int = 400, code: str = "", **extra: Any) -> JsonResponse:
@@ -44,23 +55,6 @@ def _error(message: str, *, status: int = 400, code: str = "", **extra: Any) -> 
 def _refusal(exc: ValidationError, *, status: int = 400) -> JsonResponse:
     fields = exc.message_dict if hasattr(exc, "error_dict") else {}
     return _error(" ".join(exc.messages), status=status, code=getattr(exc, "code", None) or "", fields=fields)
-
-
-def access_upload(user: Any, upload_id: str) -> Upload:
-    """An upload of this user, for a meeting whose documents they (still) manage; else 404."""
-    found = Upload.objects.select_related("meeting__unit").filter(pk=str(upload_id)[:64], user=user).first()
-    if found is None or not can(user, Perm.MANAGE_DOCUMENTS, found.meeting):
-        raise Http404
-    return found
-
-
-def _managed_document(user: Any, document_id: Any) -> Document:
-    """A document whose meeting's documents `user` manages: 404 if they cannot see it, 403 if
-    they see it but do not manage it."""
-    document = access_document(user, document_id)
-    if not can(user, Perm.MANAGE_DOCUMENTS, document.meeting):
-        raise PermissionDenied
-    return document
 
 
 def _back(request: AuthedRequest, fallback: str) -> HttpResponse:
@@ -97,7 +91,7 @@ def upload_start(request: AuthedRequest, meeting_id: int) -> JsonResponse:
     except (TypeError, ValueError):
         return _error(_("The upload request is malformed."), code="bad_request")
     try:
-        started = upload.do_start_upload(request.user, meeting, filename=str(data.get("filename", "")), size=size)
+        started = do_start_upload(request.user, meeting, filename=str(data.get("filename", "")), size=size)
     except ValidationError as exc:
         return _refusal(exc)
     return JsonResponse(
@@ -128,7 +122,7 @@ def upload_chunk(request: AuthedRequest, upload_id: str) -> HttpResponse:
         declared = request.META.get("CONTENT_LENGTH")
         if declared not in (None, "") and int(declared) != end - start + 1:
             raise ValidationError(_("The upload request is malformed (Content-Range)."), code="bad_range")
-        received = upload.do_append_chunk(current, start=start, end=end, total=total, stream=request)
+        received = do_append_chunk(current, start=start, end=end, total=total, stream=request)
     except upload.OffsetMismatch as exc:
         return _error(
             _("This part of the file is not the next one expected; resume from the server's offset."),
@@ -152,17 +146,17 @@ def upload_finish(request: AuthedRequest, upload_id: str) -> JsonResponse:
     declared_type = request.POST.get("declared_type") or None
     try:
         if request.POST.get("replace"):
-            document = _managed_document(request.user, request.POST["replace"])
+            document = access_managed_document(request.user, request.POST["replace"])
             if document.meeting_id != meeting.pk:
                 raise Http404
-            version = upload.do_finish_upload(request.user, current, replace=document, declared_type=declared_type)
+            version = do_finish_upload(request.user, current, replace=document, declared_type=declared_type)
         else:
             form = DocumentForm(request.POST, meeting=meeting)
             if not form.is_valid():
                 errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
                 first = next(iter(errors.values()))[0]
                 return _error(first, code="invalid", fields=errors)
-            version = upload.do_finish_upload(
+            version = do_finish_upload(
                 request.user,
                 current,
                 fields=_fields(form),
@@ -191,7 +185,7 @@ def _fields(form: DocumentForm, *, many: bool = False) -> upload.DocumentFields:
     data = form.cleaned_data
     title = (data.get("title") or "").strip()
     return upload.DocumentFields(
-        title="" if many else title,  # empty: upload.do_finish_upload takes the file's name
+        title="" if many else title,  # empty: do_finish_upload takes the file's name
         kind=data["kind"],
         agenda_item=data.get("agenda_item"),
         security=data["security"],
@@ -203,27 +197,28 @@ def _fields(form: DocumentForm, *, many: bool = False) -> upload.DocumentFields:
 # --- plain form (without JavaScript), new versions ----------------------------------------------
 
 
-def _receive_files(request: AuthedRequest, meeting: Any, files: list[Any], build: Any) -> tuple[int, list[str]]:
-    """Store each posted file through the same checks as the chunked path; returns (stored, errors)."""
-    stored, errors = 0, []
+def _receive_files(
+    request: AuthedRequest, meeting: Meeting, files: list[UploadedFile], build: Build
+) -> tuple[int, int]:
+    """Store each posted file through the same checks as the chunked path; each refusal is shown
+    as a message naming the file. Returns (stored, refused)."""
+    stored, refused = 0, 0
     for posted in files:
         name = posted.name or ""
         try:
-            started = upload.do_start_upload(request.user, meeting, filename=name, size=posted.size or 0)
+            started = do_start_upload(request.user, meeting, filename=name, size=posted.size or 0)
+            try:
+                do_receive_whole(started, posted.chunks())
+                build(started, posted.content_type)
+            except BaseException:
+                upload.discard(started)
+                raise
         except ValidationError as exc:
-            errors.append(f"{name}: {' '.join(exc.messages)}")
-            continue
-        try:
-            upload.do_receive_whole(started, posted.chunks())
-            build(started, posted.content_type)
+            messages.error(request, f"{name}: {' '.join(exc.messages)}")
+            refused += 1
+        else:
             stored += 1
-        except ValidationError as exc:
-            upload.discard(started)
-            errors.append(f"{name}: {' '.join(exc.messages)}")
-        except BaseException:
-            upload.discard(started)
-            raise
-    return stored, errors
+    return stored, refused
 
 
 @login_required
@@ -240,23 +235,21 @@ def add_documents(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             many = len(files) > 1
 
             def build(started: Upload, content_type: str | None) -> None:
-                upload.do_finish_upload(
+                do_finish_upload(
                     request.user,
                     started,
                     fields=_fields(form, many=many),
                     declared_type=content_type,
                 )
 
-            stored, errors = _receive_files(request, meeting, files, build)
-            for message in errors:
-                messages.error(request, message)
+            stored, refused = _receive_files(request, meeting, files, build)
             if stored:
                 messages.success(
                     request,
                     _("%(count)s file(s) uploaded; they wait for the approver before attendees see them.")
                     % {"count": stored},
                 )
-            if not errors:
+            if not refused:
                 return redirect(_meeting_page(meeting.pk))
     return render(
         request,
@@ -268,11 +261,9 @@ def add_documents(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def versions(request: AuthedRequest, document_id: int) -> HttpResponse:
-    """Version history (managers only) and the form to upload a replacement."""
-    try:
-        document = _managed_document(request.user, document_id)
-    except PermissionDenied:
-        raise Http404 from None  # attendees never learn about other versions
+    """Version history (managers only: attendees never learn of other versions) and the form to
+    upload a replacement."""
+    document = access_managed_document(request.user, document_id, hidden=True)
     meeting = document.meeting
     if request.method == "POST":
         files = request.FILES.getlist("file")[:1]
@@ -281,11 +272,9 @@ def versions(request: AuthedRequest, document_id: int) -> HttpResponse:
         else:
 
             def build(started: Upload, content_type: str | None) -> None:
-                upload.do_finish_upload(request.user, started, replace=document, declared_type=content_type)
+                do_finish_upload(request.user, started, replace=document, declared_type=content_type)
 
-            stored, errors = _receive_files(request, meeting, files, build)
-            for message in errors:
-                messages.error(request, message)
+            stored, _refused = _receive_files(request, meeting, files, build)
             if stored:
                 messages.success(request, _("The new version was uploaded and waits for the approver."))
                 return redirect("documents:versions", document_id=document.pk)
@@ -306,7 +295,7 @@ def versions(request: AuthedRequest, document_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def restriction(request: AuthedRequest, document_id: int) -> HttpResponse:
-    document = _managed_document(request.user, document_id)
+    document = access_managed_document(request.user, document_id)
     meeting = document.meeting
     initial = {
         "security": document.security,
@@ -315,19 +304,20 @@ def restriction(request: AuthedRequest, document_id: int) -> HttpResponse:
     }
     form = RestrictionForm(request.POST if request.method == "POST" else None, meeting=meeting, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_set_restriction(
+        data = form.cleaned_data
+        saved = perform(
+            request,
+            lambda: do_set_restriction(
                 request.user,
                 document,
-                form.cleaned_data["security"],
-                list(form.cleaned_data.get("readers") or []),
-                bool(form.cleaned_data.get("allow_download")),
-            )
-        except ValidationError as exc:
-            for name, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            messages.success(request, _("Who may open the document was saved."))
+                data["security"],
+                list(data.get("readers") or []),
+                bool(data.get("allow_download")),
+            ),
+            success=_("Who may open the document was saved."),
+            form=form,
+        )
+        if saved.ok:
             return redirect(_meeting_page(meeting.pk))
     return render(
         request,
@@ -339,15 +329,13 @@ def restriction(request: AuthedRequest, document_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def delete(request: AuthedRequest, document_id: int) -> HttpResponse:
-    document = _managed_document(request.user, document_id)
-    try:
-        actions.do_delete_document(request.user, document)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The document “%(title)s” was deleted.") % {"title": document.title})
-    return redirect(_meeting_page(document.meeting_id))
+    document = access_managed_document(request.user, document_id)
+    return perform_and_redirect(
+        request,
+        lambda: do_delete_document(request.user, document),
+        _meeting_page(document.meeting_id),
+        success=_("The document “%(title)s” was deleted.") % {"title": document.title},
+    )
 
 
 # --- approval (Điều 6.1c) ---------------------------------------------------------------------
@@ -373,15 +361,11 @@ def approvals(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def approve(request: AuthedRequest, document_id: int) -> HttpResponse:
     document = access_document(request.user, document_id, perm=Perm.APPROVE_DOCUMENT)
-    try:
-        actions.do_approve_document(request.user, document)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("“%(title)s” is approved and published to the attendees.") % {"title": document.title}
-        )
+    perform(
+        request,
+        lambda: do_approve_document(request.user, document),
+        success=_("“%(title)s” is approved and published to the attendees.") % {"title": document.title},
+    )
     return _back(request, reverse("documents:approvals"))
 
 
@@ -399,12 +383,8 @@ def approve_many(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             ids = [int(value) for value in request.POST.getlist("document")]
         except ValueError:
             ids = [-1]  # refused below as "not waiting for approval"
-    try:
-        approved = actions.do_approve_documents(request.user, meeting, ids)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    approved = perform(request, lambda: do_approve_documents(request.user, meeting, ids)).value
+    if approved:
         messages.success(
             request,
             ngettext(
@@ -422,15 +402,14 @@ def approve_many(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def return_document(request: AuthedRequest, document_id: int) -> HttpResponse:
     document = access_document(request.user, document_id, perm=Perm.APPROVE_DOCUMENT)
     form = ReturnForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"comment": [_("Write a comment so the organiser knows what to change.")]})
-        actions.do_return_document(request.user, document, form.cleaned_data["comment"])
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("“%(title)s” was returned with your comment.") % {"title": document.title})
+    # A comment the form refuses (too long) is refused by the action as an empty one, with the
+    # same message.
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    perform(
+        request,
+        lambda: do_return_document(request.user, document, comment),
+        success=_("“%(title)s” was returned with your comment.") % {"title": document.title},
+    )
     return _back(request, reverse("documents:approvals"))
 
 

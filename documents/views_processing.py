@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -19,11 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import Perm, can
-from core.http import AuthedRequest
+from core.http import AuthedRequest, perform
 from documents.access import access_document, access_version
+from documents.actions.processing import do_retry_processing
 from documents.models import DocumentVersion
-from documents.tasks import do_retry_processing
 from documents.watermark import stamp_image, watermark_line
 
 
@@ -54,23 +52,16 @@ def processing_status(request: AuthedRequest, version_id: int) -> JsonResponse:
 @require_POST
 def retry_processing(request: AuthedRequest, version_id: int) -> HttpResponse:
     """Queue a failed version again; for the people who manage the meeting's documents only."""
-    try:
-        version = DocumentVersion.objects.select_related("document__meeting__unit").get(pk=version_id)
-    except DocumentVersion.DoesNotExist:
-        raise Http404 from None
-    if version.document.is_deleted or not can(request.user, Perm.MANAGE_DOCUMENTS, version.document.meeting):
-        raise Http404
-    try:
-        do_retry_processing(request.user, version)
-    except ValidationError as exc:
-        if _wants_json(request):
+    version = access_version(request.user, version_id, manage=True)
+    if _wants_json(request):
+        try:
+            do_retry_processing(request.user, version)
+        except ValidationError as exc:
             return JsonResponse({**_status(version), "errors": exc.messages}, status=409)
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        if _wants_json(request):
-            return JsonResponse(_status(version), json_dumps_params={"ensure_ascii": False})
-        messages.success(request, _("The document will be processed again."))
+        return JsonResponse(_status(version), json_dumps_params={"ensure_ascii": False})
+    perform(
+        request, lambda: do_retry_processing(request.user, version), success=_("The document will be processed again.")
+    )
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -1,6 +1,6 @@
 """Reading documents: the viewer, page images, inline PDF, download, read receipts, private
 notes and search. Every view fetches through documents.access (404 for anyone who may not see
-the document) and writes through the actions in documents.viewer."""
+the document) and writes through documents.actions.reading and documents.actions.notes."""
 
 from __future__ import annotations
 
@@ -24,10 +24,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import Perm, can
-from core.fetch import get_or_404
 from core.http import AuthedRequest
 from documents import viewer
-from documents.access import access_document, access_version
+from documents.access import access_document, access_managed_document, access_note, access_version
+from documents.actions.notes import (
+    NOTE_MAX_LENGTH,
+    check_note,
+    check_note_text,
+    do_add_note,
+    do_delete_note,
+    do_edit_note,
+)
+from documents.actions.reading import check_page, do_record_download, do_record_open, do_record_page_seen
 from documents.models import Document, DocumentVersion, PrivateNote
 from documents.search import MAX_QUERY_CHARS, Explanation, explain, parse_query
 from documents.watermark import stamp_image, stamp_pdf, watermark_line
@@ -69,7 +77,7 @@ def document_view(request: AuthedRequest, document_id: int) -> HttpResponse:
     version = _version_for(request, document)
     is_current = version is not None and version.pk == document.current_version_id
     pages = viewer.pages_of(version) if version is not None else []
-    viewer.do_record_open(user, document, version)
+    do_record_open(user, document, version)
     notes = viewer.notes_by_page(user, document) if is_current else {}
     page_numbers = {page.number for page in pages}
     may_download = can(user, Perm.DOWNLOAD_DOCUMENT, document)
@@ -89,7 +97,7 @@ def document_view(request: AuthedRequest, document_id: int) -> HttpResponse:
         and version is not None
         and viewer.pdf_of(version) is not None,
         "may_see_receipts": can(user, Perm.MANAGE_DOCUMENTS, document.meeting),
-        "note_max_length": viewer.NOTE_MAX_LENGTH,
+        "note_max_length": NOTE_MAX_LENGTH,
         "nav_active": "meetings",
     }
     response = render(request, "documents/viewer/viewer.html", context)
@@ -139,7 +147,7 @@ def pdf_inline(request: AuthedRequest, document_id: int) -> FileResponse:
     pdf = viewer.pdf_of(version)
     if pdf is None:
         raise Http404
-    viewer.do_record_open(user, document, version, via="pdf")
+    do_record_open(user, document, version, via="pdf")
     response = FileResponse(
         pdf.open("rb"), content_type="application/pdf", filename=_download_name(document, version, ".pdf")
     )
@@ -182,7 +190,7 @@ def download(request: AuthedRequest, document_id: int) -> HttpResponseBase:
             out, as_attachment=True, content_type="application/pdf", filename=_download_name(document, version, ".pdf")
         )
         _no_store(response)
-    viewer.do_record_download(user, document, version, watermarked=document.is_restricted)
+    do_record_download(user, document, version, watermarked=document.is_restricted)
     return response
 
 
@@ -193,20 +201,17 @@ def page_seen(request: AuthedRequest, document_id: int, number: int) -> HttpResp
     user = request.user
     document = access_document(user, document_id)
     try:
-        page = viewer.check_page(document, number)
+        page = check_page(document, number)
     except ValidationError:
         raise Http404 from None
-    viewer.do_record_page_seen(user, document, page)
+    do_record_page_seen(user, document, page)
     return HttpResponse(status=204)
 
 
 @login_required
 @require_GET
 def receipts(request: AuthedRequest, document_id: int) -> HttpResponse:
-    user = request.user
-    document = access_document(user, document_id)
-    if not can(user, Perm.MANAGE_DOCUMENTS, document.meeting):
-        raise Http404
+    document = access_managed_document(request.user, document_id, hidden=True)
     rows = viewer.receipt_rows(document)
     return render(
         request,
@@ -265,7 +270,7 @@ def _note_form(
             "text": text,
             "errors": errors.message_dict if errors is not None else {},
             "page_count": viewer.page_count(document.current_version),
-            "note_max_length": viewer.NOTE_MAX_LENGTH,
+            "note_max_length": NOTE_MAX_LENGTH,
             "nav_active": "meetings",
         },
         status=400 if errors is not None else 200,
@@ -279,40 +284,34 @@ def note_create(request: AuthedRequest, document_id: int) -> HttpResponse:
     document = access_document(user, document_id)
     raw_page, raw_text = request.POST.get("page", ""), request.POST.get("text", "")
     try:
-        page, text = viewer.check_note(document, raw_page, raw_text)
+        page, text = check_note(document, raw_page, raw_text)
     except ValidationError as exc:
         return _note_form(request, document, None, raw_page, raw_text, exc)
-    note = viewer.do_add_note(user, document, page, text)
+    note = do_add_note(user, document, page, text)
     if _wants_json(request):
         return JsonResponse(_note_json(note), status=201)
     return redirect(_viewer_at(document, page))
-
-
-def _access_note(user: Any, note_id: int) -> tuple[PrivateNote, Document]:
-    """The user's own note on a document they may still see; anyone else's is 404."""
-    note = get_or_404(PrivateNote.objects.all(), note_id, user=user)
-    return note, access_document(user, note.document_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def note_detail(request: AuthedRequest, note_id: int) -> HttpResponse:
     """GET: the edit form. POST: save the new text, or delete with `delete`."""
-    note, document = _access_note(request.user, note_id)
+    note, document = access_note(request.user, note_id)
     if request.method == "GET":
         return _note_form(request, document, note, note.page, note.text)
     if "delete" in request.POST:
         page = note.page
-        viewer.do_delete_note(note)
+        do_delete_note(note)
         if _wants_json(request):
             return JsonResponse({"deleted": True})
         return redirect(_viewer_at(document, page))
     raw_text = request.POST.get("text", "")
     try:
-        text = viewer.check_note_text(raw_text)
+        text = check_note_text(raw_text)
     except ValidationError as exc:
         return _note_form(request, document, note, note.page, raw_text, ValidationError({"text": exc}))
-    viewer.do_edit_note(note, text)
+    do_edit_note(note, text)
     if _wants_json(request):
         return JsonResponse(_note_json(note))
     return redirect(_viewer_at(document, note.page))

@@ -13,14 +13,17 @@ import math
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 import pypdf
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
-from meetings.invitation_pdf import FontsMissing, font_dir
+from core.nd30 import FontsMissing, font_dir
+
+if TYPE_CHECKING:
+    from accounts.models import OrgUnit
 
 FONT_FILE = "LiberationSans-Regular.ttf"
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -30,7 +33,17 @@ OPACITY = 0.3
 FOOTER_COLOUR = (90, 90, 90)
 
 
-def watermark_line(user: Any, at: datetime) -> str:
+class Reader(Protocol):
+    """Whom a watermark names: a signed-in account (accounts.models.User)."""
+
+    @property
+    def display_name(self) -> str: ...
+
+    @property
+    def unit(self) -> OrgUnit | None: ...
+
+
+def watermark_line(user: Reader, at: datetime) -> str:
     """The text of the watermark. The time is always Vietnam time, whatever the server's zone."""
     parts = [user.display_name]
     if user.unit is not None:

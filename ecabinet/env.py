@@ -6,12 +6,12 @@ instead of failing later somewhere less obvious.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+
+from core.keys import parse_key
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off", ""}
@@ -59,34 +59,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
-
-
-def parse_key(raw: str, *, name: str, length: int = 32) -> bytes:
-    """Random key bytes written as hex (2 * length characters) or base64 (standard or URL-safe).
-
-    The error names the variable, never the value.
-    """
-    text = raw.strip()
-    key: bytes | None = None
-    if len(text) == 2 * length:
-        try:
-            key = bytes.fromhex(text)
-        except ValueError:
-            key = None
-    if key is None:
-        padded = text + "=" * (-len(text) % 4)
-        for altchars in (b"+/", b"-_"):
-            try:
-                key = base64.b64decode(padded, altchars=altchars, validate=True)
-                break
-            except (ValueError, binascii.Error):
-                continue
-    if key is None or len(key) != length:
-        raise ImproperlyConfigured(
-            f"{name} must be {length} random bytes written as base64 or as {2 * length} hex digits; "
-            f"make one with `openssl rand -base64 {length}`."
-        )
-    return key
 
 
 def env_key(name: str, *, length: int = 32) -> bytes | None:

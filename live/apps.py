@@ -8,7 +8,7 @@ class LiveConfig(AppConfig):
 
     def ready(self) -> None:
         from core.personal_data import register_exporter
-        from live import permissions, voting  # noqa: F401  (register the room's rules and the meeting_vote kind)
+        from live import permissions, voting  # noqa: F401  (the room's rules and meeting_vote kind; the votes' snapshot)
         from live.personal_data import export as export_personal_data
 
         register_exporter("live", export_personal_data)

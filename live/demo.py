@@ -13,12 +13,14 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import User
-from live import actions, rules
-from live.contributions import do_add_comment, do_report_incident
+from live import rules
+from live.actions.checkin import do_check_in
+from live.actions.contributions import do_add_comment, do_report_incident
+from live.actions.room import do_start_meeting
+from live.actions.speaking import do_request_floor
 from live.models import IncidentKind, LiveState
-from live.speaking import do_request_floor
-from meetings import actions as meeting_actions
-from meetings.actions import AgendaLine, MeetingData
+from meetings.actions.approval import do_approve_meeting
+from meetings.actions.registration import AgendaLine, MeetingData, do_create_meeting, do_submit_meeting
 from meetings.models import Meeting, Room
 
 LIVE_TITLE = "Họp bàn phương án sắp xếp các phòng chuyên môn thuộc Sở"
@@ -47,16 +49,16 @@ def seed_live() -> list[str]:
         ],
         attendees=[official, admin, colleague],
     )
-    meeting = meeting_actions.do_create_meeting(organiser, data)
-    meeting_actions.do_submit_meeting(organiser, meeting, acknowledge_conflicts=True)
+    meeting = do_create_meeting(organiser, data)
+    do_submit_meeting(organiser, meeting, acknowledge_conflicts=True)
     meeting.refresh_from_db()
-    meeting = meeting_actions.do_approve_meeting(
+    meeting = do_approve_meeting(
         chair, meeting, justification="Thực hiện chỉ đạo khẩn của UBND tỉnh, báo cáo trước ngày 10/12/2026."
     )
-    meeting = actions.do_start_meeting(chair, meeting)
+    meeting = do_start_meeting(chair, meeting)
     live = LiveState.objects.get(meeting=meeting)
-    actions.do_check_in(official, meeting, code=rules.qr_code(live, timezone.now()))
-    actions.do_check_in(colleague, meeting)
+    do_check_in(official, meeting, code=rules.qr_code(live, timezone.now()))
+    do_check_in(colleague, meeting)
     first_item = meeting.agenda_items.order_by("order").first()
     do_request_floor(official, meeting, topic="Đề xuất giữ nguyên Phòng Cải cách hành chính", agenda_item=first_item)
     do_report_incident(

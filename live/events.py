@@ -4,7 +4,7 @@
 number (an UPDATE of the LiveState row, so concurrent actions on the same meeting are numbered
 in commit order and never share a number) and sends the event to the meeting's channel-layer
 group once the transaction commits; a rolled-back action sends nothing and its number is
-never used. Consumers only deliver (STYLE.md §9): the server decides what each event holds.
+never used. Consumers only deliver (docs/conventions.md §9): the server decides what each event holds.
 
 Clients keep the last number they applied. An event with the next number is applied; an older
 one is ignored; a gap means something was lost (the in-memory layer drops messages when a
@@ -16,6 +16,8 @@ always supersedes) without touching the database.
 Every message is encoded to JSON once, here, and travels through the channel layer as text: the
 in-memory layer deep-copies a message for each of its 2,000 channels and every consumer would
 encode it again (measured: a closed vote's results reached 2,000 screens in 15 s p50 that way).
+It also carries the group it was sent to: each server process receives it ONCE and hands the same
+text to its own sockets of that group (live/fanout.py).
 """
 
 from __future__ import annotations
@@ -69,8 +71,9 @@ def _send(meeting_id: int, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    group = group_name(meeting_id)
     try:
-        async_to_sync(layer.group_send)(group_name(meeting_id), message)
+        async_to_sync(layer.group_send)(group, {**message, "group": group})
     except Exception:  # the change is committed; screens catch up from a snapshot
         logger.exception("could not send a live event for meeting %s", meeting_id)
 
@@ -80,4 +83,4 @@ async def abroadcast(meeting_id: int, kind: str, data: dict[str, Any], *, runner
     layer = get_channel_layer()
     if layer is not None:
         group = runners_group_name(meeting_id) if runners_only else group_name(meeting_id)
-        await layer.group_send(group, encode(None, kind, data))
+        await layer.group_send(group, {**encode(None, kind, data), "group": group})

@@ -1,25 +1,38 @@
-"""Rules for the meeting-room Perms of accounts.permissions (registered in LiveConfig.ready).
+"""Rules of the meeting room, in the one permission vocabulary (registered in LiveConfig.ready).
 
 Who runs a meeting: its chair, its organiser (or an admin of the organising unit, acting for
 the chair) and its secretaries (support-staff invitees). Who attends: an official invited as an
 attendee who did not send a substitute, the substitute, and people named by an invited unit.
 
 Running, attending and reporting end with the meeting; reading what the meeting produced (the
-compiled comments, their export, the incidents) does not: Điều 6.5 needs them afterwards."""
+compiled comments, their export, the incidents) does not: Điều 6.5 needs them afterwards.
+
+In-meeting votes (the polls app's `meeting_vote` kind, Điều 5.5): the meeting's runners create,
+open and close them; only attendees who are checked in (present or late) vote — a substitute
+instead of the person they replace, since only the substitute can check in — and never an
+outside guest; anyone who sees the meeting sees the results once the vote is closed, runners
+also the progress while it is open.
+
+The `register_rule` rules and the kind's rules are asked through `can()`, which has already
+turned away the anonymous visitor and inactive accounts: `user` is a signed-in account there.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from accounts.permissions import Perm, register_rule
+from accounts.models import User
+from accounts.permissions import Perm, can, is_guest, register_rule
+from core.http import AnyUser
+from live.models import PRESENT_STATUSES, Attendance
 from meetings.models import Answer, Invitation, InvitationKind, InvitationRole, Meeting, MeetingStatus
 from meetings.permissions import is_organiser
+from polls import kinds
+from polls.models import Poll, PollKind
 
 LIVE_STATUSES = (MeetingStatus.APPROVED, MeetingStatus.POSTPONED, MeetingStatus.IN_PROGRESS)
 ROOM_STATUSES = (*LIVE_STATUSES, MeetingStatus.ENDED)
 
 
-def attendee_invitation(user: Any, meeting: Meeting) -> Invitation | None:
+def attendee_invitation(user: AnyUser | None, meeting: Meeting) -> Invitation | None:
     """The user's own invitation that carries attendee rights (a substitute's, not the original's)."""
     if user is None or not user.is_authenticated:
         return None
@@ -30,43 +43,97 @@ def attendee_invitation(user: Any, meeting: Meeting) -> Invitation | None:
     )
 
 
-def is_secretary(user: Any, meeting: Meeting) -> bool:
+def is_secretary(user: User, meeting: Meeting) -> bool:
     return Invitation.objects.filter(
         meeting=meeting, kind=InvitationKind.USER, role=InvitationRole.SUPPORT, user=user
     ).exists()
 
 
-def runs_meeting(user: Any, meeting: Meeting) -> bool:
+def runs_meeting(user: User, meeting: Meeting) -> bool:
     return meeting.chair_id == user.pk or is_organiser(user, meeting) or is_secretary(user, meeting)
 
 
-def takes_part(user: Any, meeting: Meeting) -> bool:
+def takes_part(user: User, meeting: Meeting) -> bool:
     """Runs or attends the meeting, whatever its status (to tell "too late" from "not yours")."""
     return runs_meeting(user, meeting) or attendee_invitation(user, meeting) is not None
 
 
+def ran_ended_meeting(user: User, meeting: Meeting) -> bool:
+    """The meeting has ended and `user` ran it: the console tells them it is closed (not a 403)."""
+    return meeting.status == MeetingStatus.ENDED and runs_meeting(user, meeting)
+
+
+def may_comment(user: AnyUser, meeting: Meeting) -> bool:
+    """Comments come from the attendees and from whoever runs the meeting, before and during it."""
+    return can(user, Perm.ATTEND_MEETING, meeting) or can(user, Perm.RUN_MEETING, meeting)
+
+
 @register_rule(Perm.RUN_MEETING)
-def run_meeting(user: Any, meeting: Meeting) -> bool:
+def run_meeting(user: User, meeting: Meeting) -> bool:
     return meeting.status in LIVE_STATUSES and runs_meeting(user, meeting)
 
 
 @register_rule(Perm.ATTEND_MEETING)
-def attend_meeting(user: Any, meeting: Meeting) -> bool:
+def attend_meeting(user: User, meeting: Meeting) -> bool:
     return meeting.status in LIVE_STATUSES and attendee_invitation(user, meeting) is not None
 
 
 @register_rule(Perm.REPORT_INCIDENT)
-def report_incident(user: Any, meeting: Meeting) -> bool:
+def report_incident(user: User, meeting: Meeting) -> bool:
     return meeting.status in LIVE_STATUSES and (
         runs_meeting(user, meeting) or attendee_invitation(user, meeting) is not None
     )
 
 
 @register_rule(Perm.HANDLE_INCIDENT)
-def handle_incident(user: Any, meeting: Meeting) -> bool:
+def handle_incident(user: User, meeting: Meeting) -> bool:
     return is_organiser(user, meeting) or is_secretary(user, meeting)
 
 
 @register_rule(Perm.VIEW_CONTRIBUTIONS)
-def view_contributions(user: Any, meeting: Meeting) -> bool:
+def view_contributions(user: User, meeting: Meeting) -> bool:
     return meeting.status in ROOM_STATUSES and runs_meeting(user, meeting)
+
+
+# --- in-meeting votes: the rules of the `meeting_vote` kind (Perm.MANAGE_POLL, VIEW_POLL_RESULTS,
+# CAST_BALLOT dispatch to them through polls.kinds) ---------------------------------------------
+
+
+def _checked_in(meeting_id: int, user_ids: set[int]) -> set[int]:
+    return set(
+        Attendance.objects.filter(meeting_id=meeting_id, user_id__in=user_ids, status__in=PRESENT_STATUSES)
+        .exclude(invitation__answer=Answer.DELEGATED)
+        .values_list("user_id", flat=True)
+    )
+
+
+def _may_manage_vote(user: User, poll: Poll) -> bool:
+    return poll.meeting is not None and can(user, Perm.RUN_MEETING, poll.meeting)
+
+
+def _may_view_vote_results(user: User, poll: Poll) -> bool:
+    return poll.meeting is not None and can(user, Perm.VIEW_MEETING, poll.meeting)
+
+
+def _may_vote(user: User, poll: Poll) -> bool:
+    if poll.meeting is None or is_guest(user):
+        return False
+    return poll.meeting.status == MeetingStatus.IN_PROGRESS and user.pk in _checked_in(poll.meeting.pk, {user.pk})
+
+
+def _eligible_voters_among(poll: Poll, user_ids: set[int]) -> set[int]:
+    """`_may_vote` for a batch of voters in one query (the websocket's ballot burst)."""
+    if poll.meeting_id is None:
+        return set()
+    if not Meeting.objects.filter(pk=poll.meeting_id, status=MeetingStatus.IN_PROGRESS).exists():
+        return set()
+    return _checked_in(poll.meeting_id, user_ids)
+
+
+kinds.register(
+    PollKind.MEETING_VOTE,
+    may_manage=_may_manage_vote,
+    may_view_results=_may_view_vote_results,
+    may_vote=_may_vote,
+    eligible_among=_eligible_voters_among,
+)

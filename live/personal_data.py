@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.models import User
 from live.models import Attendance, Comment, Incident, ItemConclusion, SpeakRequest
 
 
-def export(user: Any) -> dict[str, Any]:
+def export(user: User) -> dict[str, Any]:
     attendance = list(
         Attendance.objects.filter(user=user)
         .order_by("meeting__start", "id")

@@ -2,15 +2,13 @@
 console, the projector display, the snapshot fallback, and the POST endpoints of the console.
 
 Every view fetches through live.access (404 for outsiders, 403 for the wrong role) and writes
-through live.actions. The POST endpoints answer the room's script with JSON (`{"ok": true}` or
-`{"error": "..."}` with status 400) when it asks for JSON (Accept or HX-Request), and plain forms
-with a redirect and a flash message, so the console also works without the script.
+through live.actions. The POST endpoints answer as live.http says: JSON for the room's script,
+a redirect and a flash message for plain forms, so the console also works without the script.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -26,63 +24,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import require
 from accounts.permissions import Perm, can
-from core.http import AuthedRequest
-from live import actions, rules
+from core.http import AuthedRequest, perform_and_redirect
+from live import rules
 from live.access import access_display, access_live
+from live.actions.checkin import do_check_in, do_mark_attendance
+from live.actions.room import (
+    do_conclude_item,
+    do_end_meeting,
+    do_set_current_item,
+    do_set_discussion,
+    do_start_meeting,
+    do_update_room_settings,
+)
+from live.http import agenda_item, answer, whole_number
 from live.models import AttendanceStatus, IncidentKind, LiveState, QuorumRule
-from live.permissions import runs_meeting
+from live.permissions import ran_ended_meeting
 from live.queries import snapshot
-from meetings.models import AgendaItem, Invitation, Meeting, MeetingStatus
+from meetings.models import Invitation, Meeting, MeetingStatus
 
 QR_SCALE = 8
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "") or request.headers.get("HX-Request") == "true"
-
-
-def _answer(
-    request: AuthedRequest,
-    write: Callable[[], Any],
-    *,
-    success: str,
-    back: str,
-) -> HttpResponse:
-    """Run one action and answer: JSON for the script, a redirect with a flash for plain forms.
-
-    A ValidationError (wrong input, wrong moment) changes nothing and is reported; a
-    PermissionDenied goes through unchanged (403)."""
-    try:
-        write()
-    except ValidationError as exc:
-        text = " ".join(exc.messages)
-        if _wants_json(request):
-            return JsonResponse({"error": text}, status=400)
-        messages.error(request, text)
-    else:
-        if _wants_json(request):
-            return JsonResponse({"ok": True})
-        messages.success(request, success)
-    return redirect(back)
-
-
-def _whole_number(value: Any, message: str) -> int:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        raise ValidationError(message) from None
-
-
-def _agenda_item(meeting: Meeting, value: Any) -> AgendaItem:
-    item_id = _whole_number(value, _("Choose an agenda item of this meeting."))
-    item = AgendaItem.objects.filter(meeting=meeting, pk=item_id).first()
-    if item is None:
-        raise ValidationError(_("Choose an agenda item of this meeting."))
-    return item
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -157,11 +122,10 @@ def room(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def console(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     """The chair console (chair, organiser, secretary)."""
     meeting, live = access_live(request.user, meeting_id)
-    if not can(request.user, Perm.RUN_MEETING, meeting):
-        if meeting.status == MeetingStatus.ENDED and runs_meeting(request.user, meeting):
-            messages.info(request, _("The meeting has ended; its console is closed."))
-            return redirect("live:room", meeting_id=meeting.pk)
-        access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)  # raises 403
+    if ran_ended_meeting(request.user, meeting):
+        messages.info(request, _("The meeting has ended; its console is closed."))
+        return redirect("live:room", meeting_id=meeting.pk)
+    require(request.user, Perm.RUN_MEETING, meeting)
     data = snapshot(meeting, live, request.user)
     context = _page_context(meeting, live, data)
     context.update(
@@ -231,9 +195,9 @@ def _console_back(meeting: Meeting) -> str:
 @require_POST
 def start(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
-    return _answer(
+    return answer(
         request,
-        lambda: actions.do_start_meeting(request.user, meeting),
+        lambda: do_start_meeting(request.user, meeting),
         success=_("The meeting has started."),
         back=_console_back(meeting),
     )
@@ -243,9 +207,9 @@ def start(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def end(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
-    return _answer(
+    return answer(
         request,
-        lambda: actions.do_end_meeting(request.user, meeting),
+        lambda: do_end_meeting(request.user, meeting),
         success=_("The meeting has ended. Attendance is recorded."),
         back=reverse("live:room", args=[meeting.pk]),
     )
@@ -258,10 +222,10 @@ def set_current_item(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
     def write() -> None:
         raw = request.POST.get("item", "")
-        item = None if raw == "" else _agenda_item(meeting, raw)
-        actions.do_set_current_item(request.user, meeting, item)
+        item = None if raw == "" else agenda_item(meeting, raw)
+        do_set_current_item(request.user, meeting, item)
 
-    return _answer(request, write, success=_("Moved to the agenda item."), back=_console_back(meeting))
+    return answer(request, write, success=_("Moved to the agenda item."), back=_console_back(meeting))
 
 
 @login_required
@@ -273,9 +237,9 @@ def set_discussion(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         value = request.POST.get("open")
         if value not in ("0", "1"):
             raise ValidationError(_("Choose whether to open or close the discussion."))
-        actions.do_set_discussion(request.user, meeting, open=value == "1")
+        do_set_discussion(request.user, meeting, open=value == "1")
 
-    return _answer(request, write, success=_("Discussion updated."), back=_console_back(meeting))
+    return answer(request, write, success=_("Discussion updated."), back=_console_back(meeting))
 
 
 @login_required
@@ -284,10 +248,10 @@ def conclude_item(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
 
     def write() -> None:
-        item = _agenda_item(meeting, request.POST.get("item"))
-        actions.do_conclude_item(request.user, meeting, item, text=request.POST.get("text", ""))
+        item = agenda_item(meeting, request.POST.get("item"))
+        do_conclude_item(request.user, meeting, item, text=request.POST.get("text", ""))
 
-    return _answer(request, write, success=_("The conclusion was recorded."), back=_console_back(meeting))
+    return answer(request, write, success=_("The conclusion was recorded."), back=_console_back(meeting))
 
 
 @login_required
@@ -297,16 +261,16 @@ def room_settings(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
     def write() -> None:
         message = _("Enter whole numbers for the speaking time limit and the check-in window.")
-        actions.do_update_room_settings(
+        do_update_room_settings(
             request.user,
             meeting,
             quorum_rule=request.POST.get("quorum_rule", ""),
-            speaking_limit_seconds=_whole_number(request.POST.get("speaking_limit_seconds"), message),
-            checkin_opens_minutes=_whole_number(request.POST.get("checkin_opens_minutes"), message),
-            checkin_closes_minutes=_whole_number(request.POST.get("checkin_closes_minutes"), message),
+            speaking_limit_seconds=whole_number(request.POST.get("speaking_limit_seconds"), message),
+            checkin_opens_minutes=whole_number(request.POST.get("checkin_opens_minutes"), message),
+            checkin_closes_minutes=whole_number(request.POST.get("checkin_closes_minutes"), message),
         )
 
-    return _answer(request, write, success=_("Room settings saved."), back=_console_back(meeting))
+    return answer(request, write, success=_("Room settings saved."), back=_console_back(meeting))
 
 
 # --- attendance ---------------------------------------------------------------------------------
@@ -317,9 +281,9 @@ def room_settings(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def check_in(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     """Self check-in from the attendee's own device."""
     meeting, _live = access_live(request.user, meeting_id, perm=Perm.ATTEND_MEETING)
-    return _answer(
+    return answer(
         request,
-        lambda: actions.do_check_in(request.user, meeting),
+        lambda: do_check_in(request.user, meeting),
         success=_("You are checked in."),
         back=reverse("live:room", args=[meeting.pk]),
     )
@@ -333,14 +297,13 @@ def qr_checkin(request: AuthedRequest, meeting_id: int, code: str) -> HttpRespon
     A GET that writes, on purpose: a phone's camera opens links. It needs the code of the
     current (or previous) minute, which only someone looking at the room's screen has."""
     meeting, _live = access_live(request.user, meeting_id, perm=Perm.ATTEND_MEETING)
-    try:
-        actions.do_check_in(request.user, meeting, code=code[:64])
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, _("You are checked in."))
-    return redirect("live:room", meeting_id=meeting.pk)
+    return perform_and_redirect(
+        request,
+        lambda: do_check_in(request.user, meeting, code=code[:64]),
+        "live:room",
+        meeting_id=meeting.pk,
+        success=_("You are checked in."),
+    )
 
 
 @login_required
@@ -350,12 +313,12 @@ def mark_attendance(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
 
     def write() -> None:
-        invitation_id = _whole_number(
+        invitation_id = whole_number(
             request.POST.get("invitation"), _("This person is not an attendee of the meeting.")
         )
         invitation = Invitation.objects.filter(meeting=meeting, pk=invitation_id).first()
         if invitation is None:
             raise ValidationError(_("This person is not an attendee of the meeting."))
-        actions.do_mark_attendance(request.user, meeting, invitation, status=request.POST.get("status", ""))
+        do_mark_attendance(request.user, meeting, invitation, status=request.POST.get("status", ""))
 
-    return _answer(request, write, success=_("Attendance recorded."), back=_console_back(meeting))
+    return answer(request, write, success=_("Attendance recorded."), back=_console_back(meeting))

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import Perm, can
+from core.fetch import get_or_404
 from core.http import AuthedRequest
 from documents.models import Document
 from live import contributions
 from live.access import access_live
+from live.actions.contributions import do_add_comment, do_report_incident, do_update_incident
+from live.http import agenda_item, answer, whole_number
 from live.models import Incident, IncidentStatus
-from live.views import _agenda_item, _answer, _whole_number
 from meetings.models import Meeting
 
 
@@ -30,18 +32,16 @@ def add_comment(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting, _live = access_live(request.user, meeting_id)
 
     def write() -> None:
-        item = _agenda_item(meeting, request.POST["item"]) if request.POST.get("item") else None
+        item = agenda_item(meeting, request.POST["item"]) if request.POST.get("item") else None
         document = None
         if request.POST.get("document"):
-            document_id = _whole_number(request.POST["document"], _("Choose a document of this meeting."))
+            document_id = whole_number(request.POST["document"], _("Choose a document of this meeting."))
             document = Document.objects.filter(pk=document_id, meeting=meeting, is_deleted=False).first()
             if document is None:
                 raise ValidationError(_("Choose a document of this meeting."))
-        contributions.do_add_comment(
-            request.user, meeting, text=request.POST.get("text", ""), agenda_item=item, document=document
-        )
+        do_add_comment(request.user, meeting, text=request.POST.get("text", ""), agenda_item=item, document=document)
 
-    return _answer(request, write, success=_("Your comment was sent."), back=_room(meeting))
+    return answer(request, write, success=_("Your comment was sent."), back=_room(meeting))
 
 
 @login_required
@@ -73,9 +73,9 @@ def comments_xlsx(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def report_incident(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     # The action decides: 403 for a wrong role, a message once the meeting has ended.
     meeting, _live = access_live(request.user, meeting_id)
-    return _answer(
+    return answer(
         request,
-        lambda: contributions.do_report_incident(
+        lambda: do_report_incident(
             request.user, meeting, kind=request.POST.get("kind", ""), description=request.POST.get("description", "")
         ),
         success=_("The problem was reported to the organisers."),
@@ -107,12 +107,10 @@ def incidents(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def update_incident(request: AuthedRequest, meeting_id: int, incident_id: int) -> HttpResponse:
     meeting, _live = access_live(request.user, meeting_id, perm=Perm.HANDLE_INCIDENT)
-    incident = Incident.objects.select_related("meeting__unit").filter(pk=incident_id, meeting=meeting).first()
-    if incident is None:
-        raise Http404
-    return _answer(
+    incident = get_or_404(Incident.objects.select_related("meeting__unit"), incident_id, meeting=meeting)
+    return answer(
         request,
-        lambda: contributions.do_update_incident(
+        lambda: do_update_incident(
             request.user, incident, status=request.POST.get("status", ""), resolution=request.POST.get("resolution", "")
         ),
         success=_("The problem was updated."),

@@ -1,6 +1,6 @@
 """Endpoints of the floor: request / withdraw (attendees), grant, skip, refuse, move, end the
 turn, give the floor (runners), and the floor timeline page. Same contract as the room's other
-endpoints (live.views._answer): JSON for the script, redirect and flash message for forms."""
+endpoints (live.http.answer): JSON for the script, redirect and flash message for forms."""
 
 from __future__ import annotations
 
@@ -14,19 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.permissions import Perm, can
+from core.fetch import get_or_404
 from core.http import AuthedRequest
-from live import speaking
 from live.access import access_live
+from live.actions import speaking
+from live.http import agenda_item, answer, whole_number
 from live.models import SpeakRequest, SpeakState
-from live.views import _agenda_item, _answer, _whole_number
 from meetings.models import Meeting
-
-
-def _request(meeting: Meeting, request_id: int) -> SpeakRequest:
-    found = SpeakRequest.objects.select_related("meeting__unit").filter(pk=request_id, meeting=meeting).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def _room(meeting: Meeting) -> str:
@@ -43,10 +37,10 @@ def request_floor(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting, _live = access_live(request.user, meeting_id, perm=Perm.ATTEND_MEETING)
 
     def write() -> None:
-        item = _agenda_item(meeting, request.POST["item"]) if request.POST.get("item") else None
+        item = agenda_item(meeting, request.POST["item"]) if request.POST.get("item") else None
         speaking.do_request_floor(request.user, meeting, topic=request.POST.get("topic", ""), agenda_item=item)
 
-    return _answer(request, write, success=_("You asked for the floor."), back=_room(meeting))
+    return answer(request, write, success=_("You asked for the floor."), back=_room(meeting))
 
 
 @login_required
@@ -60,12 +54,12 @@ def withdraw(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             raise ValidationError(_("You have no request waiting."))
         speaking.do_withdraw_floor_request(request.user, mine)
 
-    return _answer(request, write, success=_("Your request was withdrawn."), back=_room(meeting))
+    return answer(request, write, success=_("Your request was withdrawn."), back=_room(meeting))
 
 
 def _chair(request: AuthedRequest, meeting_id: int, request_id: int, step: str) -> HttpResponse:
     meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
-    target = _request(meeting, request_id)
+    target = get_or_404(SpeakRequest.objects.select_related("meeting__unit"), request_id, meeting=meeting)
     steps = {
         "grant": (lambda: speaking.do_grant_floor(request.user, target), _("The floor was given.")),
         "skip": (lambda: speaking.do_skip(request.user, target), _("The request was skipped.")),
@@ -74,7 +68,7 @@ def _chair(request: AuthedRequest, meeting_id: int, request_id: int, step: str) 
         "down": (lambda: speaking.do_move_in_queue(request.user, target, up=False), _("The queue was reordered.")),
     }
     write, success = steps[step]
-    return _answer(request, write, success=success, back=_console(meeting))
+    return answer(request, write, success=success, back=_console(meeting))
 
 
 @login_required
@@ -89,7 +83,7 @@ def decide(request: AuthedRequest, meeting_id: int, request_id: int, step: str) 
 @require_POST
 def end_turn(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting, _live = access_live(request.user, meeting_id)
-    return _answer(
+    return answer(
         request,
         lambda: speaking.do_end_turn(request.user, meeting),
         success=_("The turn has ended."),
@@ -103,13 +97,13 @@ def give_floor(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
 
     def write() -> None:
-        user_id = _whole_number(request.POST.get("user"), _("Choose an attendee."))
+        user_id = whole_number(request.POST.get("user"), _("Choose an attendee."))
         user = User.objects.filter(pk=user_id, is_active=True).first()
         if user is None:
             raise ValidationError(_("Choose an attendee."))
         speaking.do_give_floor(request.user, meeting, user)
 
-    return _answer(request, write, success=_("The floor was given."), back=_console(meeting))
+    return answer(request, write, success=_("The floor was given."), back=_console(meeting))
 
 
 @login_required

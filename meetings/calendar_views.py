@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -24,11 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import administered_units_q, administers
-from core.fetch import parse_id
+from accounts.models import User
 from core.http import AuthedRequest
-from meetings import actions, queries
-from meetings.access import access_meeting, visible_meetings
+from meetings import queries
+from meetings.access import access_meeting, access_schedule_room, schedule_rooms, visible_meetings
+from meetings.actions.calendar_feeds import do_rotate_calendar_feed
 from meetings.ics import calendar_bytes
 from meetings.invitation_pdf import render_invitation_pdf
 from meetings.models import (
@@ -60,13 +59,13 @@ FEED_AHEAD = timedelta(days=365)
 # --- reads ------------------------------------------------------------------------------------
 
 
-def mine_q(user: Any) -> Q:
+def mine_q(user: User) -> Q:
     """Meetings the user takes part in: organiser, chair, approver, invitee holding the rights
     (or receiver of a unit invitation)."""
     return queries.involved_q(user) | Q(decided_by=user)
 
 
-def unit_q(user: Any) -> Q:
+def unit_q(user: User) -> Q:
     """Meetings of the user's unit, or inviting the unit or any of its people."""
     if user.unit_id is None:
         return Q(pk__in=[])
@@ -80,27 +79,8 @@ def overlapping(meetings: QuerySet[Meeting], start: datetime, end: datetime) -> 
     return meetings.filter(start__lt=end, end__gt=start)
 
 
-def my_meetings(user: Any, start: datetime, end: datetime) -> QuerySet[Meeting]:
+def my_meetings(user: User, start: datetime, end: datetime) -> QuerySet[Meeting]:
     return overlapping(visible_meetings(user), start, end).filter(mine_q(user), status__in=CALENDAR_STATUSES)
-
-
-def calendar_rooms(user: Any) -> QuerySet[Room]:
-    """Rooms whose schedule the user may see: of their own unit, or of units they administer."""
-    scope = administered_units_q(user, prefix="unit__")
-    rooms = Room.objects.select_related("unit").filter(is_active=True)
-    if scope is None:
-        return rooms
-    return rooms.filter(Q(unit_id=user.unit_id) | scope) if user.unit_id is not None else rooms.filter(scope)
-
-
-def access_calendar_room(user: Any, room_id: Any) -> Room:
-    try:
-        room = Room.objects.select_related("unit").get(pk=parse_id(room_id))
-    except (Room.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if room.unit_id != user.unit_id and not administers(user, room.unit):
-        raise Http404
-    return room
 
 
 # --- the week ---------------------------------------------------------------------------------
@@ -159,7 +139,7 @@ def _slot(meeting: Meeting) -> Slot:
     return Slot(timezone.localtime(meeting.start), timezone.localtime(meeting.end), meeting)
 
 
-def week_slots(user: Any, scope: str, room: Room | None, start: datetime, end: datetime) -> list[Slot]:
+def week_slots(user: User, scope: str, room: Room | None, start: datetime, end: datetime) -> list[Slot]:
     if scope == "me":
         return [_slot(m) for m in my_meetings(user, start, end)]
     if scope == "unit":
@@ -183,11 +163,11 @@ def week(request: AuthedRequest) -> HttpResponse:
     scope = request.GET.get("scope", "me")
     if scope not in SCOPES:
         scope = "me"
-    rooms = list(calendar_rooms(user)) if scope == "room" else []
+    rooms = list(schedule_rooms(user)) if scope == "room" else []
     room: Room | None = None
     if scope == "room":
         if request.GET.get("room"):
-            room = access_calendar_room(user, request.GET["room"])
+            room = access_schedule_room(user, request.GET["room"])
         elif rooms:
             room = rooms[0]
         if room is not None and room not in rooms:
@@ -260,7 +240,7 @@ def feed_url(feed: CalendarFeed) -> str:
 def calendar_feed(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         had_feed = CalendarFeed.objects.filter(user=request.user).exists()
-        actions.do_rotate_calendar_feed(request.user)
+        do_rotate_calendar_feed(request.user)
         if had_feed:
             messages.success(request, _("A new calendar link was created. The old link no longer works."))
         else:

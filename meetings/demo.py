@@ -11,8 +11,11 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import OrgUnit, User
-from meetings import actions
-from meetings.actions import AgendaLine, Guest, MeetingData
+from meetings.actions.approval import do_approve_meeting
+from meetings.actions.calendar_feeds import do_rotate_calendar_feed
+from meetings.actions.registration import AgendaLine, Guest, MeetingData, do_create_meeting, do_submit_meeting
+from meetings.actions.rooms import do_save_room
+from meetings.actions.support import do_request_support
 from meetings.models import CalendarFeed, Meeting, Room, SupportKind, SupportRequest
 from notifications.models import Delivery, DeliveryStatus
 from notifications.tasks import send_delivery
@@ -42,9 +45,7 @@ def seed_meetings() -> list[str]:
         (snv, "Phòng họp Sở Nội vụ", "Tầng 3, Sở Nội vụ", 30),
     ):
         room = Room.objects.filter(unit=unit, name=name).first()
-        rooms[name] = room or actions.do_save_room(
-            admin, None, unit=unit, name=name, location=location, capacity=capacity
-        )
+        rooms[name] = room or do_save_room(admin, None, unit=unit, name=name, location=location, capacity=capacity)
     organiser = User.objects.get(username="snv.daumoi")
     leader = User.objects.get(username="snv.giamdoc")
     people = list(User.objects.filter(username__in=["snv.chuyenvien", "snv.quantri", "stc.chuyenvien"]))
@@ -66,10 +67,10 @@ def seed_meetings() -> list[str]:
             attendees=people,
             guests=[Guest("Ngô Văn Bình", "Công ty TNHH Minh Phát", "lienhe@minhphat.example")],
         )
-        meeting = actions.do_create_meeting(organiser, data)
-        actions.do_submit_meeting(organiser, meeting, acknowledge_conflicts=True)
+        meeting = do_create_meeting(organiser, data)
+        do_submit_meeting(organiser, meeting, acknowledge_conflicts=True)
         meeting.refresh_from_db()
-        made.append(actions.do_approve_meeting(leader, meeting))
+        made.append(do_approve_meeting(leader, meeting))
     if not Meeting.objects.filter(title=DEMO_TITLES[1]).exists():
         start = _next_weekday(9, 14)
         data = MeetingData(
@@ -82,8 +83,8 @@ def seed_meetings() -> list[str]:
             attendees=people,
             attendee_units=[OrgUnit.objects.get(code="STC")],
         )
-        meeting = actions.do_create_meeting(organiser, data)
-        actions.do_submit_meeting(organiser, meeting, acknowledge_conflicts=True)
+        meeting = do_create_meeting(organiser, data)
+        do_submit_meeting(organiser, meeting, acknowledge_conflicts=True)
         made.append(meeting)
     monthly = Meeting.objects.get(title=DEMO_TITLES[0])
     _seed_support_request(monthly)
@@ -91,7 +92,7 @@ def seed_meetings() -> list[str]:
     for username in ("snv.chuyenvien", "snv.giamdoc"):
         user = User.objects.get(username=username)
         if not CalendarFeed.objects.filter(user=user).exists():
-            actions.do_rotate_calendar_feed(user)
+            do_rotate_calendar_feed(user)
     return [f"Demo meetings created: {len(made)}"] if made else []
 
 
@@ -99,7 +100,7 @@ def _seed_support_request(meeting: Meeting) -> None:
     """Điều 6.3b: an attendee without a device tells the host unit in advance."""
     if SupportRequest.objects.filter(meeting=meeting).exists():
         return
-    actions.do_request_support(
+    do_request_support(
         User.objects.get(username="snv.chuyenvien"),
         meeting,
         kind=SupportKind.NO_DEVICE,

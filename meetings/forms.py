@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import BootstrapMixin
 from accounts.models import OrgUnit, Right, RightGrant, User
-from meetings.actions import AgendaLine, Guest, MeetingData
-from meetings.models import Answer, MeetingFormat, MeetingKind, Room, SupportKind
+from meetings.actions.registration import AgendaLine, Guest, MeetingData
+from meetings.models import Answer, Meeting, MeetingFormat, MeetingKind, Room, SupportKind
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -209,7 +209,7 @@ def agenda_lines(formset: Any) -> list[AgendaLine]:
     return lines
 
 
-def initial_for(meeting: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def initial_for(meeting: Meeting) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     from meetings.models import InvitationKind, InvitationRole
 
     invitations = list(meeting.invitations.filter(substitute_for__isnull=True, named_by_unit__isnull=True))

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from core.home import register_panel
+from core.http import AnyUser
 from meetings import queries
 
 TEMPLATE = "meetings/_home_panel.html"
 
 
-def panel_context(user: Any) -> dict[str, Any]:
+def panel_context(user: AnyUser) -> dict[str, Any] | None:
+    if not user.is_authenticated:
+        return None
     return queries.home_summary(user)
 
 

@@ -232,6 +232,11 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["role", "kind", "id"]
+        indexes = [
+            # Unit invitations are about 1% of the rows: who answers for a unit (visible_meetings_q,
+            # involved_q) reads them without scanning every invitation (bench/pages.py).
+            models.Index(fields=["unit"], condition=Q(kind="unit"), name="invitation_unit_kind"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "user"], condition=Q(user__isnull=False), name="one_invitation_per_user"

@@ -15,6 +15,7 @@ from accounts.models import OrgUnit, Right, User
 from accounts.permissions import administers
 from meetings import rules
 from meetings.models import Answer, Invitation, InvitationKind, Meeting, MeetingStatus, SupportRequest
+from meetings.queries import attendee_users, unit_fallback_receivers
 from notifications.actions import do_notify, do_notify_address
 
 INVITATION_ATTACHMENTS = "meeting_invitation"
@@ -35,22 +36,9 @@ def approvers(meeting: Meeting) -> list[User]:
     return list(User.objects.filter(unit=meeting.unit, is_active=True, grants__right=Right.LEADER))
 
 
-def attendee_users(meeting: Meeting) -> list[User]:
-    """Everyone holding attendee or support rights now (substitutes in, delegators out)."""
-    return [
-        inv.user
-        for inv in meeting.invitations.filter(kind=InvitationKind.USER)
-        .exclude(answer=Answer.DELEGATED)
-        .select_related("user")
-        if inv.user is not None and inv.user.is_active
-    ]
-
-
 def unit_receivers(meeting: Meeting, *, pending_only: bool = False) -> list[User]:
     """Who hears about the meeting for each invited unit: its document receiver, or, when the unit
     has none, its unit administrators and leaders (queries.unit_fallback_receivers)."""
-    from meetings.queries import unit_fallback_receivers
-
     invitations = meeting.invitations.filter(kind=InvitationKind.UNIT).select_related("unit__document_receiver")
     if pending_only:
         invitations = invitations.filter(answer=Answer.PENDING)
@@ -160,7 +148,7 @@ def approval_requested(meeting: Meeting) -> None:
 def invitations_sent(meeting: Meeting) -> None:
     title = _("Invitation: %(title)s") % {"title": meeting.title}
     body = _invitation_text(meeting)
-    attendees = attendee_users(meeting)
+    attendees = list(attendee_users(meeting))
     receivers = unit_receivers(meeting)
     _notify(
         attendees,
@@ -237,7 +225,7 @@ def meeting_changed(meeting: Meeting, *, reason: str, cancelled: bool) -> None:
         )
         sms = _sms(meeting, _("NEW TIME:"))
         event = "meeting.postponed"
-    people = attendee_users(meeting) + unit_receivers(meeting) + [meeting.organiser, meeting.chair]
+    people = [*attendee_users(meeting), *unit_receivers(meeting), meeting.organiser, meeting.chair]
     _notify(people, meeting, event, title, body, sms=sms, attach=not cancelled)
     _notify_guests(meeting, event, title, body, attach=not cancelled)
     if not cancelled:

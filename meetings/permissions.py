@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q
 
-from accounts.models import Right
-from accounts.permissions import Perm, administers, has_right, is_system_admin, register_rule
+from accounts.models import OrgUnit, Right, User
+from accounts.permissions import (
+    Perm,
+    administered_units_q,
+    administers,
+    has_right,
+    is_admin,
+    is_system_admin,
+    register_rule,
+)
 from meetings.models import Answer, Invitation, InvitationKind, Meeting, MeetingStatus, Room
 
 EDITABLE_STATUSES = (MeetingStatus.DRAFT, MeetingStatus.RETURNED)
@@ -21,24 +27,24 @@ PUBLISHED_STATUSES = (
 )
 
 
-def is_organiser(user: Any, meeting: Meeting) -> bool:
+def is_organiser(user: User, meeting: Meeting) -> bool:
     return meeting.organiser_id == user.pk or administers(user, meeting.unit)
 
 
-def may_approve(user: Any, meeting: Meeting) -> bool:
+def may_approve(user: User, meeting: Meeting) -> bool:
     """The unit's designated approver, or else any leader of the organising unit."""
     if meeting.approver_id is not None:
         return meeting.approver_id == user.pk and user.is_active
     return has_right(user, Right.LEADER) and user.unit_id == meeting.unit_id
 
 
-def _meeting_staff(user: Any, meeting: Meeting) -> bool:
+def _meeting_staff(user: User, meeting: Meeting) -> bool:
     return user.pk in (meeting.chair_id, meeting.document_approver_id, meeting.document_preparer_id) or may_approve(
         user, meeting
     )
 
 
-def answers_for_unit_q(user: Any) -> Q:
+def answers_for_unit_q(user: User) -> Q:
     """Unit invitations `user` answers for: as the unit's document receiver, or, while the unit
     has no receiver, as one of its own unit administrators or leaders (the fallback, so an
     invitation to a unit without a receiver still reaches someone who can name attendees)."""
@@ -48,7 +54,7 @@ def answers_for_unit_q(user: Any) -> Q:
     return Q(kind=InvitationKind.UNIT) & q
 
 
-def answers_for_unit(user: Any, unit: Any) -> bool:
+def answers_for_unit(user: User, unit: OrgUnit | None) -> bool:
     """The same rule as answers_for_unit_q for one unit."""
     if unit is None or not user.is_active:
         return False
@@ -57,17 +63,17 @@ def answers_for_unit(user: Any, unit: Any) -> bool:
     return user.unit_id == unit.pk and (has_right(user, Right.LEADER) or has_right(user, Right.UNIT_ADMIN))
 
 
-def _invitee_q(user: Any) -> Q:
+def _invitee_q(user: User) -> Q:
     """Invitations that give `user` a reason to see the meeting."""
     return (Q(kind=InvitationKind.USER, user=user) & ~Q(answer=Answer.DELEGATED)) | answers_for_unit_q(user)
 
 
-def _invitee(user: Any, meeting: Meeting) -> bool:
+def _invitee(user: User, meeting: Meeting) -> bool:
     return Invitation.objects.filter(meeting=meeting).filter(_invitee_q(user)).exists()
 
 
 @register_rule(Perm.VIEW_MEETING)
-def view_meeting(user: Any, meeting: Meeting) -> bool:
+def view_meeting(user: User, meeting: Meeting) -> bool:
     if is_system_admin(user) or is_organiser(user, meeting):
         return True
     if meeting.status != MeetingStatus.DRAFT and _meeting_staff(user, meeting):
@@ -76,34 +82,34 @@ def view_meeting(user: Any, meeting: Meeting) -> bool:
 
 
 @register_rule(Perm.EDIT_MEETING)
-def edit_meeting(user: Any, meeting: Meeting) -> bool:
+def edit_meeting(user: User, meeting: Meeting) -> bool:
     return meeting.status in EDITABLE_STATUSES and is_organiser(user, meeting)
 
 
 @register_rule(Perm.SUBMIT_MEETING)
-def submit_meeting(user: Any, meeting: Meeting) -> bool:
+def submit_meeting(user: User, meeting: Meeting) -> bool:
     return edit_meeting(user, meeting)
 
 
 @register_rule(Perm.DECIDE_MEETING)
-def decide_meeting(user: Any, meeting: Meeting) -> bool:
+def decide_meeting(user: User, meeting: Meeting) -> bool:
     return meeting.status == MeetingStatus.SUBMITTED and may_approve(user, meeting)
 
 
 @register_rule(Perm.RESCHEDULE_MEETING)
-def reschedule_meeting(user: Any, meeting: Meeting) -> bool:
+def reschedule_meeting(user: User, meeting: Meeting) -> bool:
     if meeting.status in (MeetingStatus.APPROVED, MeetingStatus.POSTPONED):
         return is_organiser(user, meeting) or may_approve(user, meeting)
     return meeting.status in EDITABLE_STATUSES and is_organiser(user, meeting)
 
 
 @register_rule(Perm.MANAGE_ATTENDANCE)
-def manage_attendance(user: Any, meeting: Meeting) -> bool:
+def manage_attendance(user: User, meeting: Meeting) -> bool:
     return is_organiser(user, meeting)
 
 
 @register_rule(Perm.ANSWER_INVITATION)
-def answer_invitation(user: Any, invitation: Invitation) -> bool:
+def answer_invitation(user: User, invitation: Invitation) -> bool:
     return (
         invitation.kind == InvitationKind.USER
         and invitation.user_id == user.pk
@@ -112,7 +118,7 @@ def answer_invitation(user: Any, invitation: Invitation) -> bool:
 
 
 @register_rule(Perm.NAME_UNIT_ATTENDEES)
-def name_unit_attendees(user: Any, invitation: Invitation) -> bool:
+def name_unit_attendees(user: User, invitation: Invitation) -> bool:
     if invitation.kind != InvitationKind.UNIT or invitation.unit is None:
         return False
     if invitation.meeting.status not in (MeetingStatus.APPROVED, MeetingStatus.POSTPONED):
@@ -121,17 +127,34 @@ def name_unit_attendees(user: Any, invitation: Invitation) -> bool:
 
 
 @register_rule(Perm.MANAGE_ROOMS)
-def manage_rooms(user: Any, room_or_unit: Any) -> bool:
+def manage_rooms(user: User, room_or_unit: Room | OrgUnit | None) -> bool:
+    """A room, or the rooms of a unit: its administrators. Without an object: whether the user
+    manages the rooms of any unit (the room list and the new-room form)."""
+    if room_or_unit is None:
+        return is_admin(user)
     unit = room_or_unit.unit if isinstance(room_or_unit, Room) else room_or_unit
     return administers(user, unit)
 
 
-def visible_meetings_q(user: Any) -> Q | None:
+@register_rule(Perm.VIEW_ROOM_SCHEDULE)
+def view_room_schedule(user: User, room: Room) -> bool:
+    """Who a room is booked by and when: the people of its unit and its administrators (the
+    meetings themselves stay hidden from whoever may not see them, calendar_views.week_slots)."""
+    return room.unit_id == user.unit_id or administers(user, room.unit)
+
+
+def room_schedules_q(user: User) -> Q | None:
+    """Filter for the rooms whose schedule `user` may see (None: all). Same rule as view_room_schedule."""
+    scope = administered_units_q(user, prefix="unit__")
+    if scope is None:
+        return None
+    return Q(unit_id=user.unit_id) | scope if user.unit_id is not None else scope
+
+
+def visible_meetings_q(user: User) -> Q | None:
     """Filter for the meetings `user` may see (None: all). Same rules as view_meeting."""
     if is_system_admin(user):
         return None
-    from accounts.permissions import administered_units_q
-
     admin_scope = administered_units_q(user, prefix="unit__")
     q = Q(organiser=user)
     if admin_scope is not None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from accounts.models import User
 from meetings.models import CalendarFeed, Invitation, Meeting, SupportRequest
 
 
@@ -13,7 +14,7 @@ def _meeting(m: Meeting) -> dict[str, Any]:
     return {"id": m.pk, "title": m.title, "start": m.start, "end": m.end, "status": m.status}
 
 
-def export(user: Any) -> dict[str, Any]:
+def export(user: User) -> dict[str, Any]:
     invitations = [
         {
             "meeting": _meeting(inv.meeting),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Right
+from accounts.models import OrgUnit, Right, User
 from accounts.permissions import Perm, can, has_right
 from meetings import rules
 from meetings.access import visible_meetings
@@ -19,7 +19,7 @@ from meetings.models import SCHEDULED_STATUSES, Answer, Invitation, InvitationKi
 from meetings.permissions import answers_for_unit_q
 
 
-def involved_q(user: Any) -> Q:
+def involved_q(user: User) -> Q:
     mine = (
         Invitation.objects.filter(kind=InvitationKind.USER, user=user)
         .exclude(answer=Answer.DELEGATED)
@@ -29,7 +29,7 @@ def involved_q(user: Any) -> Q:
     return Q(organiser=user) | Q(chair=user) | Q(approver=user) | Q(pk__in=mine) | Q(pk__in=units)
 
 
-def my_upcoming(user: Any) -> QuerySet[Meeting]:
+def my_upcoming(user: User) -> QuerySet[Meeting]:
     return (
         visible_meetings(user)
         .filter(involved_q(user), end__gte=timezone.now())
@@ -38,7 +38,7 @@ def my_upcoming(user: Any) -> QuerySet[Meeting]:
     )
 
 
-def approval_queue(user: Any) -> QuerySet[Meeting]:
+def approval_queue(user: User) -> QuerySet[Meeting]:
     """Meetings waiting for this user's decision (designated approver, or a leader of the unit)."""
     q = Q(approver=user)
     if has_right(user, Right.LEADER):
@@ -94,18 +94,24 @@ def answer_count_rows(counts: dict[str, int]) -> list[tuple[str, Any, int]]:
     return [(key, label, counts[key]) for key, label in ANSWER_COUNT_LABELS.items()]
 
 
-def my_invitation(meeting: Meeting, user: Any) -> Invitation | None:
+def attendee_users(meeting: Meeting) -> QuerySet[User]:
+    """The people attending `meeting` now, the one answer to "who attends": the officials invited
+    by name or named by an invited unit, the support staff, and substitutes; not those who sent a
+    substitute. Active accounts only, in name order."""
+    invited = Invitation.objects.filter(meeting=meeting, kind=InvitationKind.USER).exclude(answer=Answer.DELEGATED)
+    return User.objects.filter(pk__in=invited.values("user_id"), is_active=True)
+
+
+def my_invitation(meeting: Meeting, user: User) -> Invitation | None:
     return (
         meeting.invitations.filter(kind=InvitationKind.USER, user=user).select_related("substitute_for__user").first()
     )
 
 
-def unit_fallback_receivers(units: list[Any]) -> dict[int, list[Any]]:
+def unit_fallback_receivers(units: list[OrgUnit]) -> dict[int, list[User]]:
     """For units without a document receiver: their active unit administrators and leaders, who
     receive the unit's invitation instead (one query for all the units)."""
-    from accounts.models import User
-
-    found: dict[int, list[Any]] = {unit.pk: [] for unit in units}
+    found: dict[int, list[User]] = {unit.pk: [] for unit in units}
     if not found:
         return found
     people = (
@@ -128,8 +134,8 @@ def unit_fallback_receivers(units: list[Any]) -> dict[int, list[Any]]:
 class MissingReceiver:
     """An invited unit without a document receiver, and who is told instead."""
 
-    unit: Any
-    fallback: list[Any]
+    unit: OrgUnit
+    fallback: list[User]
 
 
 def units_without_receiver(invitations: list[Invitation]) -> list[MissingReceiver]:
@@ -163,7 +169,7 @@ def receiver_warning(missing: list[MissingReceiver]) -> str:
 HOME_LIMIT = 5
 
 
-def home_summary(user: Any) -> dict[str, Any]:
+def home_summary(user: User) -> dict[str, Any]:
     """What the home page shows about meetings: the next ones and what waits for the user
     (answers owed for themself and for the units they answer for, approvals). A fixed number of
     queries whatever the number of meetings."""

@@ -1,25 +1,40 @@
 """Meeting pages: register, approve, answer, organise. Every view fetches through
-meetings.access (404 for outsiders) and writes through meetings.actions."""
+meetings.access (404 for outsiders) and writes through the actions of meetings.actions."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import administered_units
-from accounts.permissions import Perm, can, is_admin
+from accounts.models import User
+from accounts.permissions import Perm, can
 from audit.queries import object_history
-from core.http import AuthedRequest, apply_errors, flash_errors
-from meetings import actions, queries, rules
-from meetings.access import access_invitation, access_meeting, access_room, access_support_request
+from core.http import AuthedRequest, flash_form_errors, perform, perform_and_redirect
+from meetings import queries, rules
+from meetings.access import (
+    access_invitation,
+    access_meeting,
+    access_meeting_delivery,
+    access_room,
+    access_support_request,
+    access_unit_invitation,
+    room_units,
+)
+from meetings.actions.approval import do_approve_meeting, do_reject_meeting, do_return_meeting
+from meetings.actions.common import late_submission_warning
+from meetings.actions.invitations import do_answer_invitation, do_name_unit_attendees
+from meetings.actions.registration import ConflictWarning, do_create_meeting, do_submit_meeting, do_update_meeting
+from meetings.actions.rooms import do_save_room
+from meetings.actions.scheduling import do_cancel_meeting, do_postpone_meeting
+from meetings.actions.support import do_request_support, do_resolve_support_request
 from meetings.forms import (
     AgendaFormSet,
     AnswerForm,
@@ -34,8 +49,9 @@ from meetings.forms import (
     agenda_lines,
     initial_for,
 )
-from meetings.models import Answer, InvitationKind, Meeting, MeetingStatus, Room, SupportStatus
+from meetings.models import Answer, Invitation, InvitationKind, Meeting, MeetingStatus, Room, SupportStatus
 from meetings.permissions import may_approve
+from notifications.actions import do_retry_delivery
 
 
 @login_required
@@ -62,18 +78,16 @@ def _meeting_form_page(request: AuthedRequest, meeting: Meeting | None) -> HttpR
         formset = AgendaFormSet(request.POST, prefix="agenda")
         if form.is_valid() and formset.is_valid():
             data = form.meeting_data(agenda_lines(formset))
-            try:
-                if meeting is None:
-                    meeting = actions.do_create_meeting(request.user, data)
-                else:
-                    meeting = actions.do_update_meeting(request.user, meeting, data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("The meeting was saved as a draft. Submit it for approval when it is ready.")
-                )
-                return redirect("meetings:detail", meeting_id=meeting.pk)
+            saved = perform(
+                request,
+                partial(do_create_meeting, request.user, data)
+                if meeting is None
+                else partial(do_update_meeting, request.user, meeting, data),
+                success=_("The meeting was saved as a draft. Submit it for approval when it is ready."),
+                form=form,
+            ).value
+            if saved is not None:
+                return redirect("meetings:detail", meeting_id=saved.pk)
     elif meeting is not None:
         initial, agenda = initial_for(meeting)
         form = MeetingForm(initial=initial)
@@ -147,7 +161,7 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         "can_reschedule": can(user, Perm.RESCHEDULE_MEETING, meeting),
         "can_manage": can(user, Perm.MANAGE_ATTENDANCE, meeting),
         "can_collect_opinions": can(user, Perm.CREATE_COLLECTION, meeting),
-        "late_warning": actions.late_submission_warning(meeting) if rules.approval_is_late(meeting) else "",
+        "late_warning": late_submission_warning(meeting) if rules.approval_is_late(meeting) else "",
         "receiver_warning": _receiver_warning(user, meeting, invitations),
         "conflicts": request.session.pop(f"conflicts-{meeting.pk}", None),
         "nav_active": "meetings",
@@ -165,7 +179,7 @@ RECEIVER_WARNING_STATUSES = (
 )
 
 
-def _receiver_warning(user: Any, meeting: Meeting, invitations: list[Any]) -> str:
+def _receiver_warning(user: User, meeting: Meeting, invitations: list[Invitation]) -> str:
     """For the organiser and the approver: invited units without a document receiver."""
     if meeting.status not in RECEIVER_WARNING_STATUSES:
         return ""
@@ -178,21 +192,20 @@ def _receiver_warning(user: Any, meeting: Meeting, invitations: list[Any]) -> st
 @require_POST
 def meeting_submit(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.user, meeting_id, perm=Perm.SUBMIT_MEETING)
+    acknowledged = request.POST.get("acknowledge_conflicts") == "1"
     try:
-        actions.do_submit_meeting(
-            request.user, meeting, acknowledge_conflicts=request.POST.get("acknowledge_conflicts") == "1"
+        # The warnings it returns (late submission, units without a receiver) are shown by the
+        # meeting page itself; flashing them too showed them twice.
+        perform(
+            request,
+            lambda: do_submit_meeting(request.user, meeting, acknowledge_conflicts=acknowledged),
+            success=_("Submitted for approval."),
         )
-    except actions.ConflictWarning as warning:
+    except ConflictWarning as warning:
         request.session[f"conflicts-{meeting.pk}"] = warning.conflicts
         messages.warning(
             request, _("Some people are already in another meeting at that time. Check and confirm to submit.")
         )
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    else:
-        # The warnings it returns (late submission, units without a receiver) are shown by the
-        # meeting page itself; flashing them too showed them twice.
-        messages.success(request, _("Submitted for approval."))
     return redirect("meetings:detail", meeting_id=meeting.pk)
 
 
@@ -204,20 +217,17 @@ def meeting_decide(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose approve, return or reject."))
         return redirect("meetings:detail", meeting_id=meeting.pk)
-    decision = form.cleaned_data["decision"]
-    try:
-        if decision == "approve":
-            actions.do_approve_meeting(request.user, meeting, justification=form.cleaned_data["justification"])
-            messages.success(request, _("Approved. The invitations are being sent."))
-        elif decision == "return":
-            actions.do_return_meeting(request.user, meeting, comment=form.cleaned_data["comment"])
-            messages.success(request, _("Returned to the organiser for changes."))
-        else:
-            actions.do_reject_meeting(request.user, meeting, comment=form.cleaned_data["comment"])
-            messages.success(request, _("Rejected."))
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+    data = form.cleaned_data
+    if data["decision"] == "approve":
+        call = partial(do_approve_meeting, request.user, meeting, justification=data["justification"])
+        success = _("Approved. The invitations are being sent.")
+    elif data["decision"] == "return":
+        call = partial(do_return_meeting, request.user, meeting, comment=data["comment"])
+        success = _("Returned to the organiser for changes.")
+    else:
+        call = partial(do_reject_meeting, request.user, meeting, comment=data["comment"])
+        success = _("Rejected.")
+    return perform_and_redirect(request, call, "meetings:detail", meeting_id=meeting.pk, success=success)
 
 
 @login_required
@@ -225,12 +235,13 @@ def meeting_postpone(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.user, meeting_id, perm=Perm.RESCHEDULE_MEETING)
     form = PostponeForm(request.POST or None, initial={"start": meeting.start, "end": meeting.end})
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_postpone_meeting(request.user, meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The meeting has a new time; everyone was notified."))
+        postponed = perform(
+            request,
+            lambda: do_postpone_meeting(request.user, meeting, **form.cleaned_data),
+            success=_("The meeting has a new time; everyone was notified."),
+            form=form,
+        )
+        if postponed.ok:
             return redirect("meetings:detail", meeting_id=meeting.pk)
     return render(request, "meetings/postpone.html", {"meeting": meeting, "form": form, "nav_active": "meetings"})
 
@@ -240,15 +251,16 @@ def meeting_postpone(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def meeting_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.user, meeting_id, perm=Perm.RESCHEDULE_MEETING)
     form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Give the reason for cancelling."))
-        actions.do_cancel_meeting(request.user, meeting, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, _("The meeting was cancelled."))
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for cancelling."))
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    return perform_and_redirect(
+        request,
+        lambda: do_cancel_meeting(request.user, meeting, reason=form.cleaned_data["reason"]),
+        "meetings:detail",
+        meeting_id=meeting.pk,
+        success=_("The meeting was cancelled."),
+    )
 
 
 @login_required
@@ -256,24 +268,17 @@ def meeting_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def invitation_answer(request: AuthedRequest, invitation_id: int) -> HttpResponse:
     invitation = access_invitation(request.user, invitation_id, Perm.ANSWER_INVITATION)
     assert invitation.user is not None  # noqa: S101 - the rule only admits official invitations
+    own = invitation.user_id == request.user.pk
     form = AnswerForm(request.POST, invitee=invitation.user, allow_substitute=invitation.substitute_for_id is None)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+    if form.is_valid():
+        perform(
+            request,
+            lambda: do_answer_invitation(request.user, invitation, **form.cleaned_data),
+            success=_("Your answer was recorded.") if own else _("The answer was recorded on the invitee's behalf."),
+        )
     else:
-        try:
-            actions.do_answer_invitation(request.user, invitation, **form.cleaned_data)
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        else:
-            messages.success(
-                request,
-                _("Your answer was recorded.")
-                if invitation.user_id == request.user.pk
-                else _("The answer was recorded on the invitee's behalf."),
-            )
-    if invitation.user_id != request.user.pk:
+        flash_form_errors(request, form)
+    if not own:
         return redirect("meetings:dashboard", meeting_id=invitation.meeting_id)
     if not can(request.user, Perm.VIEW_MEETING, invitation.meeting):
         # Who sent a substitute no longer sees the meeting: back to their list, not to a 404.
@@ -284,20 +289,19 @@ def invitation_answer(request: AuthedRequest, invitation_id: int) -> HttpRespons
 @login_required
 @require_POST
 def name_unit_attendees(request: AuthedRequest, invitation_id: int) -> HttpResponse:
-    invitation = access_invitation(request.user, invitation_id, Perm.NAME_UNIT_ATTENDEES)
-    if invitation.unit is None or not can(request.user, Perm.NAME_UNIT_ATTENDEES, invitation):
-        raise Http404
+    invitation = access_unit_invitation(request.user, invitation_id)
+    assert invitation.unit is not None  # noqa: S101 - access_unit_invitation admits unit invitations only
     form = NameAttendeesForm(request.POST, unit=invitation.unit)
-    if form.is_valid():
-        try:
-            actions.do_name_unit_attendees(request.user, invitation, list(form.cleaned_data["users"]))
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        else:
-            messages.success(request, _("The named officials were invited."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Name at least one person."))
-    return redirect("meetings:detail", meeting_id=invitation.meeting_id)
+        return redirect("meetings:detail", meeting_id=invitation.meeting_id)
+    return perform_and_redirect(
+        request,
+        lambda: do_name_unit_attendees(request.user, invitation, list(form.cleaned_data["users"])),
+        "meetings:detail",
+        meeting_id=invitation.meeting_id,
+        success=_("The named officials were invited."),
+    )
 
 
 @login_required
@@ -305,16 +309,16 @@ def name_unit_attendees(request: AuthedRequest, invitation_id: int) -> HttpRespo
 def support_request(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(request.user, meeting_id)
     form = SupportRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.do_request_support(request.user, meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        else:
-            messages.success(request, _("Your request was sent to the host unit."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose what you need."))
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    return perform_and_redirect(
+        request,
+        lambda: do_request_support(request.user, meeting, **form.cleaned_data),
+        "meetings:detail",
+        meeting_id=meeting.pk,
+        success=_("Your request was sent to the host unit."),
+    )
 
 
 @login_required
@@ -322,15 +326,16 @@ def support_request(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def support_resolve(request: AuthedRequest, request_id: int) -> HttpResponse:
     support = access_support_request(request.user, request_id)
     form = ResolveForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Describe how the request was handled."))
-        actions.do_resolve_support_request(request.user, support, resolution=form.cleaned_data["resolution"])
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, _("Marked as resolved."))
-    return redirect("meetings:dashboard", meeting_id=support.meeting_id)
+    if not form.is_valid():
+        messages.error(request, _("Describe how the request was handled."))
+        return redirect("meetings:dashboard", meeting_id=support.meeting_id)
+    return perform_and_redirect(
+        request,
+        lambda: do_resolve_support_request(request.user, support, resolution=form.cleaned_data["resolution"]),
+        "meetings:dashboard",
+        meeting_id=support.meeting_id,
+        success=_("Marked as resolved."),
+    )
 
 
 @login_required
@@ -363,22 +368,14 @@ def dashboard(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def delivery_retry(request: AuthedRequest, meeting_id: int, delivery_id: int) -> HttpResponse:
     """Send a failed invitation email/SMS again (organiser's dashboard)."""
-    from notifications.actions import do_retry_delivery
-    from notifications.models import Delivery
-
-    meeting = access_meeting(request.user, meeting_id, perm=Perm.MANAGE_ATTENDANCE)
-    delivery = Delivery.objects.filter(
-        pk=delivery_id, target_type="meetings.meeting", target_id=str(meeting.pk)
-    ).first()
-    if delivery is None:
-        raise Http404
-    try:
-        do_retry_delivery(request.user, delivery)
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, _("The message will be sent again."))
-    return redirect("meetings:dashboard", meeting_id=meeting.pk)
+    delivery = access_meeting_delivery(request.user, meeting_id, delivery_id)
+    return perform_and_redirect(
+        request,
+        lambda: do_retry_delivery(request.user, delivery),
+        "meetings:dashboard",
+        meeting_id=meeting_id,
+        success=_("The message will be sent again."),
+    )
 
 
 @login_required
@@ -389,9 +386,7 @@ def approvals(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def room_list(request: AuthedRequest) -> HttpResponse:
-    if not is_admin(request.user):
-        raise Http404
-    units = administered_units(request.user)
+    units = room_units(request.user)
     rooms = Room.objects.filter(unit__in=units).select_related("unit")
     form = RoomForm()
     return render(request, "meetings/rooms.html", {"rooms": rooms, "form": form, "units": units, "nav_active": "rooms"})
@@ -399,10 +394,8 @@ def room_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def room_edit(request: AuthedRequest, room_id: int | None = None) -> HttpResponse:
-    if not is_admin(request.user):
-        raise Http404
+    units = room_units(request.user)
     room = access_room(request.user, room_id) if room_id else None
-    units = administered_units(request.user)
     initial = (
         {"name": room.name, "location": room.location, "capacity": room.capacity, "is_active": room.is_active}
         if room
@@ -414,14 +407,13 @@ def room_edit(request: AuthedRequest, room_id: int | None = None) -> HttpRespons
         unit = units.filter(pk=int(unit_id)).first() if unit_id.isdigit() else None
         if unit is None:
             form.add_error(None, _("Choose one of your units."))
-        else:
-            try:
-                actions.do_save_room(request.user, room, unit=unit, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("The meeting room was saved."))
-                return redirect("meetings:rooms")
+        elif perform(
+            request,
+            lambda: do_save_room(request.user, room, unit=unit, **form.cleaned_data),
+            success=_("The meeting room was saved."),
+            form=form,
+        ).ok:
+            return redirect("meetings:rooms")
     return render(
         request,
         "meetings/room_form.html",

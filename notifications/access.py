@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from accounts.models import User
 from core.fetch import get_or_404
 from notifications.models import Notification
 
 
-def access_notification(user: Any, notification_id: int) -> Notification:
+def access_notification(user: User, notification_id: int) -> Notification:
     return get_or_404(Notification.objects.all(), notification_id, recipient_id=user.pk)

@@ -1,4 +1,4 @@
-"""Every write to notifications and deliveries (STYLE.md §2).
+"""Every write to notifications and deliveries (docs/conventions.md §2).
 
 `do_notify` and `do_notify_address` are called inside the caller's action, so the
 notifications are written with the change they announce and nothing is sent if that

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from notifications.models import Delivery, Notification
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def export(user: Any) -> dict[str, Any]:
+
+def export(user: User) -> dict[str, Any]:
     notifications = list(
         Notification.objects.filter(recipient=user)
         .order_by("created_at", "id")

@@ -3,17 +3,17 @@ take on a collection they can see."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from accounts.models import User
 from accounts.permissions import Perm, can
 from core.fetch import parse_id
+from core.http import AnyUser
 from opinions.models import AnswerRevision, Collection
 
 
-def access_collection(user: Any, collection_id: Any, *, perm: Perm | None = None) -> Collection:
+def access_collection(user: AnyUser, collection_id: object, *, perm: Perm | None = None) -> Collection:
     try:
         collection = Collection.objects.select_related("poll", "poll__unit", "poll__created_by", "poll__meeting").get(
             pk=parse_id(collection_id)
@@ -29,7 +29,7 @@ def access_collection(user: Any, collection_id: Any, *, perm: Perm | None = None
     return collection
 
 
-def access_revision(user: Any, collection: Collection, revision_id: Any) -> AnswerRevision:
+def access_revision(user: User, collection: Collection, revision_id: object) -> AnswerRevision:
     """One of the user's own answers (404 for anyone else's)."""
     try:
         return AnswerRevision.objects.select_related("collection", "unit", "voter").get(

@@ -21,14 +21,14 @@ from datetime import date, datetime, time
 from django.utils import timezone
 from fpdf.enums import Align
 
-from meetings.invitation_pdf import (
+from core.nd30 import (
     FONT_FAMILY,
     MARGIN_LEFT,
     TEXT_WIDTH,
-    _centred,
-    _new_document,
-    _paragraph,
     authority_header,
+    centred,
+    new_document,
+    paragraph,
 )
 
 
@@ -67,7 +67,7 @@ class BallotContent:
 
 
 def render_ballot_pdf(content: BallotContent) -> bytes:
-    pdf = _new_document(compress=True)
+    pdf = new_document(compress=True)
     digest = content.content_hash()
     created = timezone.make_aware(datetime.combine(content.issued_on, time(0, 0)), timezone.get_fixed_timezone(420))
     pdf.set_creation_date(created)
@@ -79,27 +79,27 @@ def render_ballot_pdf(content: BallotContent) -> bytes:
     authority_header(
         pdf, parent=content.parent_unit, unit=content.issuing_unit, issued=content.issued_on, place=content.place
     )
-    _centred(pdf, MARGIN_LEFT, TEXT_WIDTH, "PHIẾU LẤY Ý KIẾN", "B", 14)
-    _centred(pdf, MARGIN_LEFT, TEXT_WIDTH, f"Về việc: {content.title}", "B", 14)
+    centred(pdf, MARGIN_LEFT, TEXT_WIDTH, "PHIẾU LẤY Ý KIẾN", "B", 14)
+    centred(pdf, MARGIN_LEFT, TEXT_WIDTH, f"Về việc: {content.title}", "B", 14)
     pdf.ln(4)
     voter = content.voter_name + (f", {content.voter_position}" if content.voter_position else "")
-    _paragraph(pdf, [("B", "Người cho ý kiến: "), ("", f"{voter}, {content.voter_unit}.")])
+    paragraph(pdf, [("B", "Người cho ý kiến: "), ("", f"{voter}, {content.voter_unit}.")])
     if content.on_behalf_of_unit:
-        _paragraph(pdf, [("B", "Thay mặt đơn vị: "), ("", f"{content.on_behalf_of_unit}.")])
+        paragraph(pdf, [("B", "Thay mặt đơn vị: "), ("", f"{content.on_behalf_of_unit}.")])
     for q in content.questions:
-        _paragraph(pdf, [("B", f"{q.number}. {q.text}")])
+        paragraph(pdf, [("B", f"{q.number}. {q.text}")])
         answer = q.answer + (f": {q.other_text}" if q.other_text else "")
-        _paragraph(pdf, [("", "Ý kiến: "), ("B", f"{answer}.")])
+        paragraph(pdf, [("", "Ý kiến: "), ("B", f"{answer}.")])
     expires = timezone.localtime(content.expires_at)
-    _paragraph(pdf, [("I", f"Hạn gửi ý kiến: {expires:%H:%M} ngày {expires:%d/%m/%Y}.")])
+    paragraph(pdf, [("I", f"Hạn gửi ý kiến: {expires:%H:%M} ngày {expires:%d/%m/%Y}.")])
     pdf.ln(2)
     pdf.set_font(FONT_FAMILY, "", 10)
     pdf.set_x(MARGIN_LEFT)
     pdf.multi_cell(TEXT_WIDTH, 5, f"Mã nội dung (SHA-256): {digest}", align=Align.L)
     pdf.ln(6)
     x_sign = MARGIN_LEFT + TEXT_WIDTH / 2
-    _centred(pdf, x_sign, TEXT_WIDTH / 2, "NGƯỜI CHO Ý KIẾN", "B", 13)
-    _centred(pdf, x_sign, TEXT_WIDTH / 2, "(Ký số)", "I", 13)
+    centred(pdf, x_sign, TEXT_WIDTH / 2, "NGƯỜI CHO Ý KIẾN", "B", 13)
+    centred(pdf, x_sign, TEXT_WIDTH / 2, "(Ký số)", "I", 13)
     pdf.ln(18)
-    _centred(pdf, x_sign, TEXT_WIDTH / 2, content.voter_name, "B", 13)
+    centred(pdf, x_sign, TEXT_WIDTH / 2, content.voter_name, "B", 13)
     return bytes(pdf.output())

@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from documents.demo import administrative_pdf
-from opinions.actions import CollectionInput, do_answer, do_attach_files, do_create_collection
+from opinions.actions.answers import do_answer
+from opinions.actions.attachments import do_attach_files
+from opinions.actions.collections import CollectionInput, do_create_collection
 from opinions.models import Collection
 from polls.actions import QuestionInput
 

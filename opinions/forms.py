@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import BootstrapMixin
 from accounts.models import OrgUnit
 from meetings.forms import DATETIME_WIDGET, UserMultipleChoiceField, officials
-from opinions.actions import CheckedFile, CollectionInput, check_attachments
+from opinions.actions.attachments import CheckedFile, check_attachments
+from opinions.actions.collections import CollectionInput
 from polls.actions import QuestionInput
 
 MAX_QUESTION_ROWS = 10

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from core.home import register_panel
 from opinions.models import Collection, ConsultedPerson, ConsultedUnit
 from polls.models import Participation, PollKind
@@ -18,7 +19,7 @@ TEMPLATE = "opinions/_home_panel.html"
 LIMIT = 5
 
 
-def waiting_for_answer(user: Any, now: datetime | None = None) -> QuerySet[Collection]:
+def waiting_for_answer(user: User, now: datetime | None = None) -> QuerySet[Collection]:
     """Released, not expired, and a ballot the user owes is still missing: their own (consulted
     in person, no participation of theirs) or a unit's (they receive for it, no participation
     for that unit)."""
@@ -39,7 +40,7 @@ def waiting_for_answer(user: Any, now: datetime | None = None) -> QuerySet[Colle
     )
 
 
-def panel_context(user: Any) -> dict[str, Any] | None:
+def panel_context(user: User) -> dict[str, Any] | None:
     waiting = list(waiting_for_answer(user)[: LIMIT + 1])
     if not waiting:
         return None

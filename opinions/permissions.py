@@ -9,35 +9,42 @@
 - Content: managers and followers at any time; voters (consulted people, receivers of consulted
   units) once it is released. Everyone else gets 404.
 - Answer: a consulted person, or the document receiver of a consulted unit, while open.
+
+The rules are asked through `can()`, which has already turned away the anonymous visitor and
+inactive accounts: `user` is a signed-in account here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from accounts.models import Right
-from accounts.permissions import Perm, can, has_right, register_rule
+from accounts.models import Right, User
+from accounts.permissions import Perm, can, has_right, is_guest, register_rule
 from opinions import rules
+from opinions.models import Collection
 from polls import kinds
 from polls.models import Poll, PollKind
 
+if TYPE_CHECKING:
+    from meetings.models import Meeting
 
-def _may_manage(user: Any, poll: Poll) -> bool:
+
+def _may_manage(user: User, poll: Poll) -> bool:
     if poll.meeting_id is not None and can(user, Perm.RUN_MEETING, poll.meeting):
         return True
     if poll.pk is None:  # being created
         return poll.meeting_id is None and has_right(user, Right.OPINION_COLLECTOR)
-    return bool(poll.created_by_id == user.pk and not getattr(user, "is_external", False))
+    return poll.created_by_id == user.pk and not is_guest(user)
 
 
-def _may_view_results(user: Any, poll: Poll) -> bool:
+def _may_view_results(user: User, poll: Poll) -> bool:
     if _may_manage(user, poll):
         return True
     collection = getattr(poll, "collection", None)
     return collection is not None and rules.is_follower(user, collection)
 
 
-def _may_vote(user: Any, poll: Poll) -> bool:
+def _may_vote(user: User, poll: Poll) -> bool:
     collection = getattr(poll, "collection", None)
     return (
         collection is not None
@@ -50,8 +57,8 @@ kinds.register(PollKind.OPINION, may_manage=_may_manage, may_view_results=_may_v
 
 
 @register_rule(Perm.CREATE_COLLECTION)
-def create_collection(user: Any, meeting: Any) -> bool:
-    if getattr(user, "is_external", False):
+def create_collection(user: User, meeting: Meeting | None) -> bool:
+    if is_guest(user):
         return False
     if meeting is not None:
         return can(user, Perm.RUN_MEETING, meeting)
@@ -59,12 +66,12 @@ def create_collection(user: Any, meeting: Any) -> bool:
 
 
 @register_rule(Perm.VIEW_COLLECTION)
-def view_collection(user: Any, collection: Any) -> bool:
+def view_collection(user: User, collection: Collection) -> bool:
     if _may_view_results(user, collection.poll):
         return True
     return rules.phase(collection) != rules.Phase.SCHEDULED and bool(rules.ballot_owners(user, collection))
 
 
 @register_rule(Perm.ANSWER_COLLECTION)
-def answer_collection(user: Any, collection: Any) -> bool:
+def answer_collection(user: User, collection: Collection) -> bool:
     return _may_vote(user, collection.poll)

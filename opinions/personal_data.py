@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.models import User
 from opinions.models import AnswerRevision, ConsultedPerson, Follower
 from polls.models import Option, Question
 
 
-def export(user: Any) -> dict[str, Any]:
+def export(user: User) -> dict[str, Any]:
     consulted = [
         {"poll": row.collection_id, "title": row.collection.poll.title}
         for row in ConsultedPerson.objects.filter(user=user).select_related("collection__poll").order_by("id")

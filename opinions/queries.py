@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import OrgUnit, User
+from core.http import AnyUser
 from opinions.models import AnswerRevision, Collection, RevisionState
 from opinions.results import AnswerRow, CollectionResults, QuestionResults
 from opinions.rules import Phase, phase
 from polls.models import Choice, Option, OptionCode, Participation, PollKind, Question
+
+if TYPE_CHECKING:
+    from meetings.models import Meeting
 
 
 def _base() -> QuerySet[Collection]:
     return Collection.objects.select_related("poll", "poll__unit", "poll__created_by", "poll__meeting")
 
 
-def open_for_voter(user: Any, now: datetime | None = None) -> QuerySet[Collection]:
+def open_for_voter(user: User, now: datetime | None = None) -> QuerySet[Collection]:
     """ "Lấy ý kiến": released, not expired, and the user answers for themself or a unit."""
     now = now or timezone.now()
     return (
@@ -31,7 +36,7 @@ def open_for_voter(user: Any, now: datetime | None = None) -> QuerySet[Collectio
     )
 
 
-def answered_by_voter(user: Any) -> QuerySet[Collection]:
+def answered_by_voter(user: User) -> QuerySet[Collection]:
     """Every released collection the user was consulted in (open or expired), newest first."""
     now = timezone.now()
     return (
@@ -43,7 +48,7 @@ def answered_by_voter(user: Any) -> QuerySet[Collection]:
     )
 
 
-def managed_or_followed(user: Any) -> QuerySet[Collection]:
+def managed_or_followed(user: User) -> QuerySet[Collection]:
     """The list of "Quản lý biểu quyết": created or followed by the user, or attached to a meeting
     they chair or organise."""
     mine = (
@@ -215,8 +220,8 @@ def results(collection: Collection, now: datetime | None = None) -> CollectionRe
 
 def _row(
     collection: Collection,
-    user: Any,
-    unit: Any,
+    user: User | None,
+    unit: OrgUnit | None,
     participation: Participation | None,
     by_participation: dict[Any, Choice],
     revisions: dict[tuple[int, int | None], AnswerRevision],
@@ -257,14 +262,14 @@ def _row(
     )
 
 
-def of_meeting(user: Any, meeting: Any) -> list[Collection]:
+def of_meeting(user: AnyUser, meeting: Meeting) -> list[Collection]:
     """The collections attached to a meeting that `user` may open (for the meeting page)."""
     from accounts.permissions import Perm, can
 
     return [c for c in _base().filter(poll__meeting=meeting).order_by("pk") if can(user, Perm.VIEW_COLLECTION, c)]
 
 
-def history(collection: Collection, voter: Any, unit: Any = None) -> list[AnswerRevision]:
+def history(collection: Collection, voter: User, unit: OrgUnit | None = None) -> list[AnswerRevision]:
     revisions = AnswerRevision.objects.filter(collection=collection)
     revisions = revisions.filter(unit=unit) if unit is not None else revisions.filter(unit__isnull=True, voter=voter)
     return list(revisions.order_by("-number"))

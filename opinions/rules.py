@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import OrgUnit
+from core.http import AnyUser
 from opinions.models import Collection
 
 
@@ -29,12 +30,12 @@ def phase(collection: Collection, now: datetime | None = None) -> Phase:
     return Phase.OPEN
 
 
-def ballot_owners(user: Any, collection: Collection) -> list[Any]:
+def ballot_owners(user: AnyUser, collection: Collection) -> list[OrgUnit | None]:
     """What `user` answers for: None (themself, a consulted person) and/or consulted units whose
     document receiver they are (Điều 7.1g). Empty for anyone else."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    owners: list[Any] = []
+    owners: list[OrgUnit | None] = []
     if collection.people.filter(user=user).exists():
         owners.append(None)
     owners.extend(
@@ -43,5 +44,5 @@ def ballot_owners(user: Any, collection: Collection) -> list[Any]:
     return owners
 
 
-def is_follower(user: Any, collection: Collection) -> bool:
+def is_follower(user: AnyUser, collection: Collection) -> bool:
     return bool(user.is_authenticated and collection.followers.filter(user=user).exists())

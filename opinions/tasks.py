@@ -10,7 +10,7 @@ from opinions.models import Collection
 
 @task()
 def release_collection(collection_id: int) -> bool:
-    from opinions.actions import ensure_released
+    from opinions.actions.lifecycle import ensure_released
 
     collection = Collection.objects.select_related("poll").filter(pk=collection_id).first()
     return collection is not None and ensure_released(collection)
@@ -18,7 +18,7 @@ def release_collection(collection_id: int) -> bool:
 
 @task()
 def close_collection(collection_id: int) -> bool:
-    from opinions.actions import ensure_closed
+    from opinions.actions.lifecycle import ensure_closed
 
     collection = Collection.objects.select_related("poll").filter(pk=collection_id).first()
     return collection is not None and ensure_closed(collection)

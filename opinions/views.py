@@ -7,33 +7,46 @@ take) and writes through `opinions.actions`. Pages bring the stored state in lin
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import OrgUnit
+from accounts.models import OrgUnit, User
 from accounts.permissions import Perm, can
 from core.fetch import parse_id
-from core.http import AuthedRequest
-from opinions import actions, queries
+from core.http import AuthedRequest, perform, perform_and_redirect
+from opinions import queries
 from opinions.access import access_collection, access_revision
+from opinions.actions.answers import Receipt, do_answer
+from opinions.actions.collections import (
+    do_create_collection,
+    do_extend_expiry,
+    do_set_recommendation,
+    do_update_collection,
+)
+from opinions.actions.lifecycle import ensure_closed, ensure_released
+from opinions.actions.signatures import do_sign_remotely, do_submit_signed_ballot
 from opinions.forms import CollectionForm, ExtendForm, RecommendationForm, initial_from
 from opinions.log import check_receipt, is_receipt_code
-from opinions.models import Collection, QuestionAttachment, RevisionState
+from opinions.models import AnswerRevision, Collection, QuestionAttachment, RevisionState
 from opinions.rules import Phase, ballot_owners, phase
+
+if TYPE_CHECKING:
+    from meetings.models import Meeting
 
 MAX_SIGNED_UPLOAD = 10 * 1024 * 1024
 
 
 def _sync_with_clock(collection: Collection) -> None:
-    actions.ensure_released(collection)
-    actions.ensure_closed(collection)
+    ensure_released(collection)
+    ensure_closed(collection)
 
 
 @login_required
@@ -59,7 +72,7 @@ def collection_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _meeting_from(request: AuthedRequest) -> Any:
+def _meeting_from(request: AuthedRequest) -> Meeting | None:
     meeting_id = request.GET.get("meeting") or request.POST.get("meeting")
     if not meeting_id:
         return None
@@ -75,15 +88,14 @@ def create(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     form = CollectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            collection = actions.do_create_collection(
-                request.user, form.to_input(), meeting=meeting, files=form.question_files()
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The opinion collection was created. It is released at the time you set."))
-            return redirect("opinions:detail", collection.pk)
+        created = perform(
+            request,
+            lambda: do_create_collection(request.user, form.to_input(), meeting=meeting, files=form.question_files()),
+            success=_("The opinion collection was created. It is released at the time you set."),
+            form=form,
+        ).value
+        if created is not None:
+            return redirect("opinions:detail", created.pk)
     return render(request, "opinions/form.html", {"form": form, "meeting": meeting, "collection": None})
 
 
@@ -97,29 +109,30 @@ def edit(request: AuthedRequest, collection_id: int) -> HttpResponse:
         request.POST or None, request.FILES or None, initial=initial_from(collection), collection=collection
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            collection = actions.do_update_collection(
+        saved = perform(
+            request,
+            lambda: do_update_collection(
                 request.user,
                 collection,
                 form.to_input(),
                 files=form.question_files(),
                 keep_attachments=form.kept_attachments(),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The opinion collection was saved."))
+            ),
+            success=_("The opinion collection was saved."),
+            form=form,
+        )
+        if saved.ok:
             return redirect("opinions:detail", collection.pk)
     return render(
         request, "opinions/form.html", {"form": form, "meeting": collection.poll.meeting, "collection": collection}
     )
 
 
-def _current_answers(revision: Any) -> dict[int, dict[str, Any]]:
+def _current_answers(revision: AnswerRevision | None) -> dict[int, dict[str, Any]]:
     return {a["question"]: a for a in revision.answers} if revision is not None else {}
 
 
-def _ballots(user: Any, collection: Collection) -> list[dict[str, Any]]:
+def _ballots(user: User, collection: Collection) -> list[dict[str, Any]]:
     """The ballots `user` answers: their own and each consulted unit they receive for."""
     result = []
     for unit in ballot_owners(user, collection):
@@ -173,7 +186,8 @@ def detail(request: AuthedRequest, collection_id: int) -> HttpResponse:
     )
 
 
-def _owner_unit(user: Any, collection: Collection, raw: str) -> OrgUnit | None:
+def _owner_unit(raw: str) -> OrgUnit | None:
+    """The consulted unit an answer is given for (None: for oneself); `do_answer` checks it."""
     if not raw:
         return None
     try:
@@ -186,14 +200,11 @@ def _owner_unit(user: Any, collection: Collection, raw: str) -> OrgUnit | None:
 @require_POST
 def answer(request: AuthedRequest, collection_id: int) -> HttpResponse:
     collection = access_collection(request.user, collection_id)
-    unit = _owner_unit(request.user, collection, request.POST.get("unit", ""))
+    unit = _owner_unit(request.POST.get("unit", ""))
     choices = {k.removeprefix("option_"): v for k, v in request.POST.items() if k.startswith("option_")}
     others = {k.removeprefix("other_"): v for k, v in request.POST.items() if k.startswith("other_")}
-    try:
-        outcome = actions.do_answer(request.user, collection, choices, others, unit=unit)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    outcome = perform(request, lambda: do_answer(request.user, collection, choices, others, unit=unit)).value
+    if outcome is not None:
         request.session[f"opinion-receipt-{collection.pk}"] = {"seq": outcome.receipt.seq, "hash": outcome.receipt.hash}
         if outcome.counted:
             messages.success(request, _("Your opinion was recorded. Keep the receipt below."))
@@ -223,19 +234,15 @@ def sign_upload(request: AuthedRequest, collection_id: int, revision_id: int) ->
     elif upload.size is not None and upload.size > MAX_SIGNED_UPLOAD:
         messages.error(request, _("The signed ballot is too large (at most 10 MB)."))
     else:
-        _sign(request, collection, lambda: actions.do_submit_signed_ballot(request.user, revision, upload.read()))
+        _sign(request, collection, lambda: do_submit_signed_ballot(request.user, revision, upload.read()))
     return redirect("opinions:detail", collection.pk)
 
 
-def _sign(request: AuthedRequest, collection: Collection, step: Any) -> None:
+def _sign(request: AuthedRequest, collection: Collection, step: Callable[[], Receipt]) -> None:
     """Run a signing step; keep the receipt for the page, or say why the signature was refused."""
-    try:
-        receipt = step()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    receipt = perform(request, step, success=_("The signature was verified and your opinion counts.")).value
+    if receipt is not None:
         request.session[f"opinion-receipt-{collection.pk}"] = {"seq": receipt.seq, "hash": receipt.hash}
-        messages.success(request, _("The signature was verified and your opinion counts."))
 
 
 @login_required
@@ -244,7 +251,7 @@ def sign_remote(request: AuthedRequest, collection_id: int, revision_id: int) ->
     collection = access_collection(request.user, collection_id)
     revision = access_revision(request.user, collection, revision_id)
     pin, otp = request.POST.get("pin", ""), request.POST.get("otp", "")
-    _sign(request, collection, lambda: actions.do_sign_remotely(request.user, revision, pin=pin, otp=otp))
+    _sign(request, collection, lambda: do_sign_remotely(request.user, revision, pin=pin, otp=otp))
     return redirect("opinions:detail", collection.pk)
 
 
@@ -303,14 +310,14 @@ def extend(request: AuthedRequest, collection_id: int) -> HttpResponse:
     form = ExtendForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter the new expiry time."))
-    else:
-        try:
-            actions.do_extend_expiry(request.user, collection, form.cleaned_data["expires_at"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The expiry was extended and everyone was notified."))
-    return redirect("opinions:detail", collection.pk)
+        return redirect("opinions:detail", collection.pk)
+    return perform_and_redirect(
+        request,
+        lambda: do_extend_expiry(request.user, collection, form.cleaned_data["expires_at"]),
+        "opinions:detail",
+        collection.pk,
+        success=_("The expiry was extended and everyone was notified."),
+    )
 
 
 @login_required
@@ -318,16 +325,16 @@ def extend(request: AuthedRequest, collection_id: int) -> HttpResponse:
 def recommendation(request: AuthedRequest, collection_id: int) -> HttpResponse:
     collection = access_collection(request.user, collection_id, perm=Perm.MANAGE_POLL)
     form = RecommendationForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.do_set_recommendation(request.user, collection, form.cleaned_data["recommendation"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The recommendation was saved."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("The recommendation is too long (at most 5,000 characters)."))
-    return redirect("opinions:results", collection.pk)
+        return redirect("opinions:results", collection.pk)
+    return perform_and_redirect(
+        request,
+        lambda: do_set_recommendation(request.user, collection, form.cleaned_data["recommendation"]),
+        "opinions:results",
+        collection.pk,
+        success=_("The recommendation was saved."),
+    )
 
 
 @login_required

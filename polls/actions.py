@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.permissions import Perm, can
 from audit.log import log_action
 from polls import ballot_chain
@@ -87,7 +88,7 @@ def agree_disagree_options() -> list[tuple[str, str]]:
 
 
 def do_create_poll(
-    actor: Any,
+    actor: User,
     *,
     kind: str,
     unit: Any,
@@ -115,7 +116,7 @@ def do_create_poll(
 
 
 def do_replace_poll_content(
-    actor: Any, poll: Poll, data: PollInput, defaults: list[tuple[str, str]] | None = None
+    actor: User, poll: Poll, data: PollInput, defaults: list[tuple[str, str]] | None = None
 ) -> Poll:
     """Rewrite title, secrecy, closing time and questions of a poll nobody could answer yet."""
     if not can(actor, Perm.MANAGE_POLL, poll):
@@ -131,7 +132,7 @@ def do_replace_poll_content(
     return locked
 
 
-def _write_poll(actor: Any, poll: Poll, clean: PollInput, defaults: list[tuple[str, str]] | None) -> None:
+def _write_poll(actor: User, poll: Poll, clean: PollInput, defaults: list[tuple[str, str]] | None) -> None:
     poll.title, poll.is_secret, poll.closes_at = clean.title, clean.is_secret, clean.closes_at
     poll.save()
     for q_order, question in enumerate(clean.questions):
@@ -157,7 +158,7 @@ def is_open(poll: Poll, now: datetime | None = None) -> bool:
     return poll.state == PollState.OPEN and (poll.closes_at is None or now < poll.closes_at)
 
 
-def do_open_poll(actor: Any, poll: Poll, *, closes_at: datetime | None = None) -> Poll:
+def do_open_poll(actor: User, poll: Poll, *, closes_at: datetime | None = None) -> Poll:
     if not can(actor, Perm.MANAGE_POLL, poll):
         raise PermissionDenied
     now = timezone.now()
@@ -177,7 +178,7 @@ def do_open_poll(actor: Any, poll: Poll, *, closes_at: datetime | None = None) -
     return locked
 
 
-def do_close_poll(actor: Any, poll: Poll) -> Poll:
+def do_close_poll(actor: User, poll: Poll) -> Poll:
     """Close a vote (also one whose closing time passed: that records when it was closed)."""
     if not can(actor, Perm.MANAGE_POLL, poll):
         raise PermissionDenied
@@ -266,7 +267,7 @@ def _choice_rows(poll: Poll, clean: list[CleanChoice], participation: Participat
     ]
 
 
-def do_cast_ballot(voter: Any, poll: Poll, choices: Any, *, other_texts: Any = None) -> Participation:
+def do_cast_ballot(voter: User, poll: Poll, choices: Any, *, other_texts: Any = None) -> Participation:
     """One ballot. A second one by the same voter raises DuplicateBallot and changes nothing."""
     poll = Poll.objects.select_related("unit").get(pk=poll.pk)
     if not can(voter, Perm.CAST_BALLOT, poll):
@@ -297,7 +298,7 @@ class BallotOutcome:
     message: str = ""
 
 
-def do_cast_ballots(poll: Poll, ballots: list[tuple[Any, Any, Any]]) -> list[BallotOutcome]:
+def do_cast_ballots(poll: Poll, ballots: list[tuple[User, Any, Any]]) -> list[BallotOutcome]:
     """The batch path of a vote burst: many (voter, choices, other_texts) in one transaction.
 
     Same guarantees as `do_cast_ballot`: eligibility, validation, closed-by-time, one ballot per

@@ -1,15 +1,21 @@
 """Who may manage, see the results of, and vote in a poll depends on its kind: in-meeting votes
 (live/) and opinion collections register their own rules here, and the poll Perms dispatch on
-`poll.kind` (one rule function with a parameter instead of two copies, STYLE.md §8)."""
+`poll.kind` (one rule function with a parameter instead of two copies, docs/conventions.md §8)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-Rule = Callable[[Any, Any], bool]
+if TYPE_CHECKING:
+    from accounts.models import User
+    from polls.models import Poll
+
+# Asked through `can()`, after it has turned away the anonymous visitor and inactive accounts.
+Rule = Callable[["User", "Poll"], bool]
+EligibleAmong = Callable[["Poll", set[int]], set[int]]
 
 
 @dataclass(frozen=True)
@@ -18,7 +24,7 @@ class KindRules:
     may_view_results: Rule
     may_vote: Rule
     # Optional: the subset of voter ids who may vote, in one query (the batch path of a vote burst).
-    eligible_among: Callable[[Any, set[int]], set[int]] | None = None
+    eligible_among: EligibleAmong | None = None
 
 
 REGISTRY: dict[str, KindRules] = {}
@@ -30,7 +36,7 @@ def register(
     may_manage: Rule,
     may_view_results: Rule,
     may_vote: Rule,
-    eligible_among: Callable[[Any, set[int]], set[int]] | None = None,
+    eligible_among: EligibleAmong | None = None,
 ) -> None:
     REGISTRY[kind] = KindRules(may_manage, may_view_results, may_vote, eligible_among)
 

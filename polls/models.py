@@ -10,7 +10,7 @@ A poll has questions, each with options. Who took part and what was chosen are s
   choice holds its random id and the option, never the voter or a time.
 - `Choice` — what was chosen, per question. Its primary key is a random UUID and it has no
   timestamp. For a named poll it points to the participation; for a secret poll
-  `participation` is NULL, so nothing in the database joins a voter to a choice (STYLE.md §7).
+  `participation` is NULL, so nothing in the database joins a voter to a choice (docs/conventions.md §7).
   The only residual signal is the physical order of rows in the table; no query of ours
   orders choices by anything but the option, and results are aggregates.
 """

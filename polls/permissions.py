@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from accounts.models import User
 from accounts.permissions import Perm, register_rule
 from polls.kinds import rules_for
+from polls.models import Poll
 
 
 @register_rule(Perm.MANAGE_POLL)
-def manage_poll(user: Any, poll: Any) -> bool:
+def manage_poll(user: User, poll: Poll) -> bool:
     rules = rules_for(poll.kind)
     return rules is not None and rules.may_manage(user, poll)
 
 
 @register_rule(Perm.VIEW_POLL_RESULTS)
-def view_poll_results(user: Any, poll: Any) -> bool:
+def view_poll_results(user: User, poll: Poll) -> bool:
     rules = rules_for(poll.kind)
     return rules is not None and rules.may_view_results(user, poll)
 
 
 @register_rule(Perm.CAST_BALLOT)
-def cast_ballot(user: Any, poll: Any) -> bool:
+def cast_ballot(user: User, poll: Poll) -> bool:
     rules = rules_for(poll.kind)
     return rules is not None and rules.may_vote(user, poll)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.models import User
 from polls.models import Participation
 
 
-def export(user: Any) -> dict[str, Any]:
+def export(user: User) -> dict[str, Any]:
     ballots = []
     participations = (
         Participation.objects.filter(voter=user)

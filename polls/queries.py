@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count
 
+from accounts.models import User
 from polls.models import Choice, Option, OptionCode, Participation, Poll, Question
 
 
@@ -80,5 +81,5 @@ def voted_count(poll: Poll) -> int:
     return Participation.objects.filter(poll=poll).count()
 
 
-def has_voted(poll: Poll, user: Any) -> bool:
+def has_voted(poll: Poll, user: User) -> bool:
     return Participation.objects.filter(poll=poll, voter=user).exists()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC
-from typing import Any
 from urllib.parse import urlparse
 
 from cryptography import x509
@@ -15,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.permissions import Perm, can
 from audit.log import log_action
 from signing.models import BindingState, CertificateBinding, RemoteSigningAccount
@@ -41,7 +41,7 @@ def load_certificate(data: bytes) -> x509.Certificate:
         ) from None
 
 
-def do_add_certificate(user: Any, data: bytes) -> CertificateBinding:
+def do_add_certificate(user: User, data: bytes) -> CertificateBinding:
     """The user sets a signing certificate of theirs (DER or PEM); it counts once their unit
     administrator confirms it. A certificate already bound to the user and not revoked is refused."""
     certificate = load_certificate(data)
@@ -75,7 +75,7 @@ def do_add_certificate(user: Any, data: bytes) -> CertificateBinding:
     return binding
 
 
-def do_confirm_certificate(admin: Any, binding: CertificateBinding) -> CertificateBinding:
+def do_confirm_certificate(admin: User, binding: CertificateBinding) -> CertificateBinding:
     """An administrator of the user's unit (never the user) confirms a pending binding."""
     if not can(admin, Perm.CONFIRM_CERTIFICATE, binding):
         raise PermissionDenied
@@ -99,10 +99,10 @@ def do_confirm_certificate(admin: Any, binding: CertificateBinding) -> Certifica
     return row
 
 
-def do_revoke_certificate(actor: Any, binding: CertificateBinding) -> CertificateBinding:
+def do_revoke_certificate(actor: User, binding: CertificateBinding) -> CertificateBinding:
     """The user or an administrator of their unit revokes a binding; signatures made with that
     certificate no longer count for the user (answers already counted stay as they are)."""
-    if binding.user_id != actor.pk and not can(actor, Perm.CONFIRM_CERTIFICATE, binding):
+    if not can(actor, Perm.REVOKE_CERTIFICATE, binding):
         raise PermissionDenied
     with transaction.atomic():
         row = CertificateBinding.objects.select_for_update().get(pk=binding.pk)
@@ -135,7 +135,7 @@ def check_service_url(url: str) -> str:
 
 
 def do_set_remote_account(
-    user: Any, *, service_url: str, credential_id: str, access_token: str
+    user: User, *, service_url: str, credential_id: str, access_token: str
 ) -> RemoteSigningAccount:
     url = check_service_url(service_url)
     token = (access_token or "").strip()

@@ -6,10 +6,11 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from accounts.models import User
 from signing.models import CertificateBinding, RemoteSigningAccount
 
 
-def export(user: Any) -> dict[str, Any]:
+def export(user: User) -> dict[str, Any]:
     certificates = [
         {
             "subject": b.subject,

@@ -31,6 +31,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 
@@ -64,7 +66,7 @@ def _refuse(message: str, code: str) -> ValidationError:
     return ValidationError(message, code=code)
 
 
-def verify_signed_ballot(signed: bytes, *, original: bytes, user: Any) -> VerifiedSignature:
+def verify_signed_ballot(signed: bytes, *, original: bytes, user: User) -> VerifiedSignature:
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel

@@ -4,17 +4,16 @@ confirmation queue."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.http import AuthedRequest
+from accounts.models import User
+from core.http import AuthedRequest, perform, perform_and_redirect
 from signing import actions
 from signing.access import access_binding, administered_bindings
 from signing.models import BindingState, CertificateBinding, RemoteSigningAccount
@@ -24,24 +23,27 @@ from signing.models import BindingState, CertificateBinding, RemoteSigningAccoun
 def mine(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
-        try:
-            if "certificate" in request.FILES:
-                upload = request.FILES.get("certificate")
-                data = upload.read(actions.MAX_CERTIFICATE_BYTES + 1) if upload is not None else b""
-                actions.do_add_certificate(user, data)
-                messages.success(request, _("The certificate was added. Your unit administrator confirms it."))
-            elif "service_url" in request.POST:
-                actions.do_set_remote_account(
+        upload = request.FILES.get("certificate")
+        if upload is not None:
+            data = upload.read(actions.MAX_CERTIFICATE_BYTES + 1)
+            perform(
+                request,
+                lambda: actions.do_add_certificate(user, data),
+                success=_("The certificate was added. Your unit administrator confirms it."),
+            )
+        elif "service_url" in request.POST:
+            perform(
+                request,
+                lambda: actions.do_set_remote_account(
                     user,
                     service_url=request.POST.get("service_url", ""),
                     credential_id=request.POST.get("credential_id", ""),
                     access_token=request.POST.get("access_token", ""),
-                )
-                messages.success(request, _("The remote signing service was saved."))
-            else:
-                messages.error(request, _("Choose the certificate file (.cer, .crt or .pem)."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+                ),
+                success=_("The remote signing service was saved."),
+            )
+        else:
+            messages.error(request, _("Choose the certificate file (.cer, .crt or .pem)."))
         return redirect("signing:mine")
     account = RemoteSigningAccount.objects.filter(user=user).first()
     return render(
@@ -65,16 +67,11 @@ def pending(request: AuthedRequest) -> HttpResponse:
 
 
 def _decide(
-    request: AuthedRequest, binding_id: int, step: Callable[[Any, CertificateBinding], Any], success: str
+    request: AuthedRequest, binding_id: int, step: Callable[[User, CertificateBinding], object], success: str
 ) -> HttpResponse:
     binding = access_binding(request.user, binding_id)
-    try:
-        step(request.user, binding)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
-    return redirect("signing:mine" if binding.user_id == request.user.pk else "signing:pending")
+    back = "signing:mine" if binding.user_id == request.user.pk else "signing:pending"
+    return perform_and_redirect(request, lambda: step(request.user, binding), back, success=success)
 
 
 @login_required

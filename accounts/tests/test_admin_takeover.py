@@ -9,7 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
-from accounts import actions
+from accounts.actions.passwords import do_reset_password
+from accounts.actions.sessions import do_unlock_user
+from accounts.actions.transfers import do_accept_transfer, do_request_transfer
+from accounts.actions.users import do_set_user_active, do_update_user
 from accounts.models import Right, TransferRequest, TransferStatus, User
 from accounts.permissions import Perm, can
 from conftest import TEST_PASSWORD, login, make_user
@@ -56,12 +59,12 @@ def test_unit_admin_still_manages_ordinary_members(snv_admin: User, snv_member: 
 @pytest.mark.parametrize(
     "attempt",
     [
-        lambda actor, target: actions.do_reset_password(actor, target, new_password="Matkhaumoi2026x"),
-        lambda actor, target: actions.do_set_user_active(actor, target, active=False),
-        lambda actor, target: actions.do_update_user(actor, target, is_external=True),
-        lambda actor, target: actions.do_update_user(actor, target, full_name="Kẻ Mạo Danh"),
-        lambda actor, target: actions.do_unlock_user(actor, target),
-        lambda actor, target: actions.do_request_transfer(actor, target, target.unit.parent),
+        lambda actor, target: do_reset_password(actor, target, new_password="Matkhaumoi2026x"),
+        lambda actor, target: do_set_user_active(actor, target, active=False),
+        lambda actor, target: do_update_user(actor, target, is_external=True),
+        lambda actor, target: do_update_user(actor, target, full_name="Kẻ Mạo Danh"),
+        lambda actor, target: do_unlock_user(actor, target),
+        lambda actor, target: do_request_transfer(actor, target, target.unit.parent),
     ],
     ids=["reset", "deactivate", "make_guest", "edit", "unlock", "propose_transfer"],
 )
@@ -105,7 +108,7 @@ def test_receiving_admin_cannot_accept_the_move_of_an_admin(
         user=snv_sysadmin, from_unit=province["snv"], to_unit=province["stc"], requested_by=sysadmin
     )
     with pytest.raises(PermissionDenied):
-        actions.do_accept_transfer(stc_admin, transfer)
+        do_accept_transfer(stc_admin, transfer)
     assert TransferRequest.objects.get(pk=transfer.pk).status == TransferStatus.PENDING
     _untouched(snv_sysadmin)
 
@@ -120,7 +123,7 @@ def test_incoming_list_hides_moves_of_admins(client: Client, province, sysadmin,
 
 
 def test_system_admin_can_reset_another_system_admin(sysadmin: User, snv_sysadmin: User) -> None:
-    actions.do_reset_password(sysadmin, snv_sysadmin, new_password="Matkhaumoi2026x")
+    do_reset_password(sysadmin, snv_sysadmin, new_password="Matkhaumoi2026x")
     snv_sysadmin.refresh_from_db()
     assert snv_sysadmin.must_change_password
 

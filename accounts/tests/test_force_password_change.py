@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
-from accounts.actions import do_force_password_change
+from accounts.actions.passwords import do_force_password_change
 from accounts.models import Right, User
 from audit.models import AuditEntry
 from conftest import make_user

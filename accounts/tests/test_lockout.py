@@ -77,11 +77,11 @@ def test_too_many_failures_from_one_address_are_refused(client, snv_member: User
 
 
 def test_admin_unlock_clears_the_lock(client, snv_admin: User, snv_member: User) -> None:
-    from accounts import actions
+    from accounts.actions.sessions import do_unlock_user
 
     User.objects.filter(pk=snv_member.pk).update(locked_until=timezone.now() + timedelta(minutes=10))
     snv_member.refresh_from_db()
-    actions.do_unlock_user(snv_admin, snv_member)
+    do_unlock_user(snv_admin, snv_member)
     assert attempt(client, snv_member.username, TEST_PASSWORD).status_code == 302
 
 

@@ -9,7 +9,8 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts import actions
+from accounts.actions.passwords import do_change_own_password, do_reset_password
+from accounts.actions.users import do_create_user
 from accounts.models import User
 from conftest import TEST_PASSWORD, login
 
@@ -46,7 +47,7 @@ def test_password_of_ten_with_letters_and_digits_is_accepted(snv_member: User) -
 def test_last_five_passwords_cannot_be_reused(snv_member: User) -> None:
     history = [f"Matkhau{n}moi2026" for n in range(5)]
     for pw in history:
-        actions.do_change_own_password(snv_member, pw)
+        do_change_own_password(snv_member, pw)
     for pw in history:
         with pytest.raises(ValidationError) as info:
             password_validation.validate_password(pw, snv_member)
@@ -65,7 +66,7 @@ def test_reuse_is_refused_on_the_change_page_and_nothing_changes(client, snv_mem
 
 
 def test_first_login_forces_a_password_change(client, snv_admin: User, province) -> None:
-    user = actions.do_create_user(
+    user = do_create_user(
         snv_admin, username="moi.vao", unit=province["snv"], password="Tamthoi2026x", full_name="Người Mới"
     )
     assert user.must_change_password
@@ -82,7 +83,7 @@ def test_first_login_forces_a_password_change(client, snv_admin: User, province)
 
 
 def test_admin_reset_forces_a_change_at_next_sign_in(client, snv_admin: User, snv_member: User) -> None:
-    actions.do_reset_password(snv_admin, snv_member, new_password="Datlai2026abc")
+    do_reset_password(snv_admin, snv_member, new_password="Datlai2026abc")
     login(client, snv_member, "Datlai2026abc")
     assert client.get("/")["Location"] == CHANGE_URL
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from accounts import actions
+from accounts.actions.passwords import do_reset_password
+from accounts.actions.users import do_set_user_active
 from accounts.models import User, UserSession
 from conftest import login
 
@@ -17,14 +18,14 @@ def signed_in(client: Client) -> bool:
 def test_deactivation_signs_the_user_out_everywhere(snv_admin: User, snv_member: User) -> None:
     phone, desk = login(Client(), snv_member), login(Client(), snv_member)
     assert signed_in(phone) and signed_in(desk)
-    actions.do_set_user_active(snv_admin, snv_member, active=False)
+    do_set_user_active(snv_admin, snv_member, active=False)
     assert not signed_in(phone)
     assert not signed_in(desk)
     assert not UserSession.objects.filter(user=snv_member).exists()
 
 
 def test_deactivated_user_cannot_sign_in(client, snv_admin: User, snv_member: User) -> None:
-    actions.do_set_user_active(snv_admin, snv_member, active=False)
+    do_set_user_active(snv_admin, snv_member, active=False)
     response = client.post("/auth/login/", {"login": snv_member.username, "password": "Matkhau2026vn"})
     assert response["Location"] == "/auth/inactive/"
     assert "_auth_user_id" not in client.session
@@ -33,7 +34,7 @@ def test_deactivated_user_cannot_sign_in(client, snv_admin: User, snv_member: Us
 
 def test_password_reset_signs_the_user_out_everywhere(snv_admin: User, snv_member: User) -> None:
     browser = login(Client(), snv_member)
-    actions.do_reset_password(snv_admin, snv_member, new_password="Datlai2026abc")
+    do_reset_password(snv_admin, snv_member, new_password="Datlai2026abc")
     response = browser.get("/account/")
     assert response.status_code == 302
     assert response["Location"].startswith("/auth/login/")

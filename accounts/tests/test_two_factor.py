@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
-from accounts import actions
+from accounts.actions.two_factor import do_reset_two_factor
 from accounts.models import Right, User
 from audit.models import AuditEntry
 from conftest import TEST_PASSWORD, make_user
@@ -229,6 +229,6 @@ def test_outsiders_cannot_reset_two_factor(snv_admin, sysadmin, province, db):  
     # A unit administrator does not act on a system administrator (sysadmin sits in another unit: 404).
     assert unit_admin.post(f"/admin-units/users/{sysadmin.pk}/reset-two-factor/").status_code == 404
     with pytest.raises(PermissionDenied):
-        actions.do_reset_two_factor(snv_admin, sysadmin)
+        do_reset_two_factor(snv_admin, sysadmin)
     assert Authenticator.objects.filter(user=official).count() == 2
     assert Authenticator.objects.filter(user=sysadmin).count() == 2

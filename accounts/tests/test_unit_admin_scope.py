@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts import actions
+from accounts.actions.users import do_set_user_active
 from accounts.models import Right, User
 from accounts.permissions import Perm, can
 from conftest import login, make_user
@@ -127,7 +127,7 @@ def test_external_guest_holds_no_rights(snv_admin: User, province) -> None:
 
 
 def test_deactivated_admin_can_do_nothing(snv_admin: User, snv_member: User, sysadmin: User) -> None:
-    actions.do_set_user_active(sysadmin, snv_admin, active=False)
+    do_set_user_active(sysadmin, snv_admin, active=False)
     assert not can(snv_admin, Perm.MANAGE_USER, snv_member)
 
 

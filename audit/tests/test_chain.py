@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from accounts import actions
+from accounts.actions.rights import do_grant_right
+from accounts.actions.users import do_update_user
 from accounts.models import Right
 from audit.log import log_action
 from audit.models import AuditEntry
@@ -15,8 +16,8 @@ from audit.verify import verify_chain
 
 @pytest.fixture
 def some_entries(snv_admin, snv_member):  # type: ignore[no-untyped-def]
-    actions.do_grant_right(snv_admin, snv_member, Right.ORGANISER)
-    actions.do_update_user(snv_admin, snv_member, position="Trưởng phòng")
+    do_grant_right(snv_admin, snv_member, Right.ORGANISER)
+    do_update_user(snv_admin, snv_member, position="Trưởng phòng")
     log_action("test.note", actor=snv_member, data={"ghi_chu": "Tiếng Việt có dấu", "n": 3})
     return list(AuditEntry.objects.order_by("seq"))
 
@@ -105,7 +106,7 @@ def test_a_rolled_back_action_leaves_no_entry(snv_admin, snv_member) -> None:
 
     before = AuditEntry.objects.count()
     with pytest.raises(ZeroDivisionError), transaction.atomic():
-        actions.do_update_user(snv_admin, snv_member, position="Sẽ bị hoàn tác")
+        do_update_user(snv_admin, snv_member, position="Sẽ bị hoàn tác")
         1 / 0  # noqa: B018
     assert AuditEntry.objects.count() == before
     assert verify_chain()[1] is None

@@ -9,7 +9,7 @@ from unittest import mock
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.actions import do_purge_personal_data
+from accounts.actions.privacy import do_purge_personal_data
 from accounts.models import LoginFailure, User, UserSession
 from audit.context import RequestInfo, reset_request_info, set_request_info
 from audit.log import log_action

@@ -7,14 +7,14 @@ import io
 
 from openpyxl import load_workbook
 
-from accounts import actions
+from accounts.actions.rights import do_grant_right
 from accounts.models import Right
 from conftest import login
 
 
 def seed_activity(snv_admin, stc_admin, snv_member, stc_member):  # type: ignore[no-untyped-def]
-    actions.do_grant_right(snv_admin, snv_member, Right.ORGANISER)
-    actions.do_grant_right(stc_admin, stc_member, Right.LEADER)
+    do_grant_right(snv_admin, snv_member, Right.ORGANISER)
+    do_grant_right(stc_admin, stc_member, Right.LEADER)
 
 
 def test_unit_admin_sees_only_their_units_entries(client, snv_admin, stc_admin, snv_member, stc_member) -> None:
@@ -76,3 +76,18 @@ def test_unknown_export_format_is_404(client, sysadmin) -> None:
 def test_member_cannot_export(client, snv_member) -> None:
     login(client, snv_member)
     assert client.get("/audit/export.xlsx").status_code == 404
+
+
+def test_user_filter_finds_accounts_by_name_and_entries_without_account_by_recorded_name(
+    client, sysadmin, snv_admin, stc_admin, snv_member, stc_member
+) -> None:
+    from audit.log import log_action
+
+    seed_activity(snv_admin, stc_admin, snv_member, stc_member)
+    log_action("auth.login_failed", actor=None, actor_name="khach.la", data={})
+    login(client, sysadmin)
+    by_name = client.get("/audit/", {"user": stc_admin.full_name.split()[-1], "action": "user."})
+    assert [e.actor_id for e in by_name.context["page"]] == [stc_admin.pk]
+    by_recorded_name = client.get("/audit/", {"user": "KHACH.la"})
+    assert [(e.actor_id, e.action) for e in by_recorded_name.context["page"]] == [(None, "auth.login_failed")]
+    assert list(client.get("/audit/", {"user": "không-ai-cả"}).context["page"]) == []

@@ -1,5 +1,5 @@
 """A person's data export (Luật 91/2025): every app's part, secret ballots never revealed, the
-system administrator only, always audited; the privacy notice is public and linked everywhere."""
+system administrator only, always audited. (The privacy notice: shell/tests/test_privacy_notice.py.)"""
 
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ from conftest import login, make_user
 from core.actions import do_export_personal_data
 from core.personal_data import collect_personal_data, exporter_names, register_exporter
 from documents.models import Document, DocumentVersion, PrivateNote, ReadReceipt
-from live import actions as live_actions
-from live import contributions, speaking, voting
+from live.actions import checkin, speaking
+from live.actions import contributions as contribution_actions
+from live.actions import room as room_actions
+from live.actions import voting as vote_actions
 from meetings.tests.conftest import approved
 from notifications.models import Channel, Delivery, Notification
 from opinions.models import AnswerRevision, Collection, ConsultedPerson, RevisionState
@@ -33,7 +35,19 @@ from signing.models import CertificateBinding
 
 pytestmark = pytest.mark.django_db
 
-APPS = ["accounts", "audit", "documents", "live", "meetings", "notifications", "opinions", "polls", "signing"]
+APPS = [
+    "accounts",
+    "audit",
+    "documents",
+    "live",
+    "meetings",
+    "notifications",
+    "opinions",
+    "polls",
+    "recordings",
+    "signing",
+    "transcripts",
+]
 
 
 @pytest.fixture
@@ -56,18 +70,18 @@ def active_person(people, client):  # type: ignore[no-untyped-def]
     person, leader, organiser = people["person"], people["leader"], people["organiser"]
     login(client, person)
     meeting = approved(organiser, leader, [person, people["colleague"]], start_in=timedelta(minutes=59))
-    live_actions.do_start_meeting(leader, meeting)
-    live_actions.do_check_in(person, meeting)
+    room_actions.do_start_meeting(leader, meeting)
+    checkin.do_check_in(person, meeting)
     speaking.do_request_floor(person, meeting, topic="Về kinh phí")
-    contributions.do_add_comment(person, meeting, text="Đề nghị bổ sung số liệu quý IV")
-    named = voting.do_create_vote(leader, meeting, question="Thông qua kế hoạch?", open_now=True)
+    contribution_actions.do_add_comment(person, meeting, text="Đề nghị bổ sung số liệu quý IV")
+    named = vote_actions.do_create_vote(leader, meeting, question="Thông qua kế hoạch?", open_now=True)
     question = named.questions.get()
-    voting.do_vote(person, named, {question.pk: question.options.get(code="agree").pk})
-    secret = voting.do_create_vote(
+    vote_actions.do_vote(person, named, {question.pk: question.options.get(code="agree").pk})
+    secret = vote_actions.do_create_vote(
         leader, meeting, question="Bầu tổ trưởng", options=["Ứng viên Xuân", "Ứng viên Thu"], secret=True, open_now=True
     )
     secret_question = secret.questions.get()
-    voting.do_vote(person, secret, {secret_question.pk: secret_question.options.get(label="Ứng viên Thu").pk})
+    vote_actions.do_vote(person, secret, {secret_question.pk: secret_question.options.get(label="Ứng viên Thu").pk})
 
     document = Document.objects.create(meeting=meeting, title="Báo cáo quý IV", created_by=person)
     DocumentVersion.objects.create(
@@ -310,30 +324,3 @@ def test_the_command_refuses_an_unknown_user_and_an_existing_file(active_person,
 def test_the_export_is_json_not_a_spreadsheet(active_person, sysadmin) -> None:
     _data, archive = export_of(sysadmin, active_person["person"])
     assert all(name.endswith((".json", ".txt")) for name in archive.namelist())
-
-
-def test_the_privacy_notice_is_public_and_states_the_retention_periods(client, settings, province) -> None:
-    settings.AUDIT_PERSONAL_DATA_DAYS = 400
-    settings.SIGN_IN_RECORDS_DAYS = 60
-    settings.PRIVACY_CONTACT = "Văn phòng UBND tỉnh, 0229 3871 234"
-    response = client.get("/privacy/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Thông báo xử lý dữ liệu cá nhân" in html
-    assert "400 ngày" in html and "60 ngày" in html
-    assert "Luật Bảo vệ dữ liệu cá nhân" in html and "0229 3871 234" in html
-    assert "không ai có thể liên kết với bạn" in html  # secret ballots
-
-
-def test_the_sign_in_page_and_every_page_link_to_the_notice(client, snv_member) -> None:
-    assert 'href="/privacy/"' in client.get("/auth/login/").content.decode()
-    login(client, snv_member)
-    assert 'href="/privacy/" data-testid="privacy-link"' in client.get("/").content.decode()
-
-
-def test_a_user_with_a_temporary_password_may_still_read_the_notice(client, snv_member) -> None:
-    login(client, snv_member)
-    snv_member.must_change_password = True
-    snv_member.save(update_fields=["must_change_password"])
-    assert client.get("/privacy/").status_code == 200
-    assert client.get("/").status_code == 302

@@ -16,8 +16,8 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
 from core.csp import HEADER, policy
-from core.tests.test_vietnamese_pages import ROLES, SKIPPED_URL_NAMES, demo, parameter_sets, url_patterns
 from ecabinet.settings import oidc_apps
+from shell.tests.test_vietnamese_pages import ROLES, SKIPPED_URL_NAMES, demo, parameter_sets, url_patterns
 
 __all__ = ["demo"]
 

@@ -94,15 +94,6 @@ def test_interface_is_vietnamese_even_when_the_browser_asks_for_english(client, 
     assert client.get("/auth/login/")["Content-Language"] == "en"
 
 
-def test_expired_form_gets_a_page_that_says_what_to_do(db) -> None:
-    from django.test import Client
-
-    client = Client(enforce_csrf_checks=True)
-    response = client.post("/auth/login/", {"login": "x", "password": "y"})
-    assert response.status_code == 403
-    assert "core/csrf_failure.html" in [t.name for t in response.templates]
-
-
 def test_redis_reads_outlast_the_channel_layers_blocking_pop_on_an_idle_channel() -> None:
     """redis-py 8 reads with a 5 s timeout by default, as long as channels_redis's blocking pop:
     an idle consumer then died with "Timeout reading from ...". Checked on the settings built

@@ -7,7 +7,7 @@ computes its own context through this tag.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.conf import settings
@@ -16,6 +16,10 @@ from django.db.models import Sum
 from accounts.permissions import Perm, can
 from documents.models import ApprovalStatus, Document, ProcessingState
 from meetings.models import Meeting
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from documents.forms import DocumentForm
 
 register = template.Library()
 
@@ -29,13 +33,14 @@ def document_stats(meeting: Meeting) -> dict[str, int]:
     return {"document_count": published.count(), "page_count": pages}
 
 
-def panel_context(user: Any, meeting: Meeting, *, form: Any = None) -> dict[str, Any]:
+def panel_context(user: User, meeting: Meeting, *, form: DocumentForm | None = None) -> dict[str, Any]:
     from documents.forms import DocumentForm
 
     can_manage = can(user, Perm.MANAGE_DOCUMENTS, meeting)
     documents = list(
         Document.objects.filter(meeting=meeting, is_deleted=False)
         .select_related("current_version", "agenda_item", "created_by", "decided_by")
+        .prefetch_related("readers")
         .order_by("agenda_item__order", "created_at", "pk")
     )
     visible: list[Document] = []

@@ -13,11 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
-from accounts.models import Right
+from accounts.models import Right, User
 from audit.models import AuditEntry
 from conftest import make_user
-from documents import actions
 from documents.access import access_document, access_version
+from documents.actions.approval import do_approve_document, do_return_document
+from documents.actions.restriction import do_set_restriction
+from documents.actions.versions import do_add_document, do_add_version, do_delete_document
 from documents.models import ApprovalStatus, Document, ProcessingState, Security
 from documents.tests.hostile import docx_bytes, pdf_bytes, upload_dirs
 from documents.validation import check_file
@@ -33,13 +35,13 @@ _names = itertools.count()
 def add(tmp_path: Path) -> Callable[..., Document]:
     """Add a document the way the upload does (checked file → do_add_document)."""
 
-    def add(actor: Any, meeting: Any, *, title: str = "Báo cáo tổng kết", **fields: Any) -> Document:
+    def add(actor: User, meeting: Any, *, title: str = "Báo cáo tổng kết", **fields: Any) -> Document:
         path = tmp_path / f"file-{next(_names)}.pdf"
         path.write_bytes(pdf_bytes(2))
         detected = check_file(path, "bao-cao.pdf")
         values: dict[str, Any] = {"kind": "report", "agenda_item": None, "security": Security.ALL_ATTENDEES}
         values.update(fields)
-        return actions.do_add_document(
+        return do_add_document(
             actor, meeting, upload_path=path, detected=detected, original_name="bao-cao.pdf", title=title, **values
         )
 
@@ -48,18 +50,16 @@ def add(tmp_path: Path) -> Callable[..., Document]:
 
 @pytest.fixture
 def replace(tmp_path: Path) -> Callable[..., Any]:
-    def replace(actor: Any, document: Document) -> Any:
+    def replace(actor: User, document: Document) -> Any:
         path = tmp_path / f"file-{next(_names)}.docx"
         path.write_bytes(docx_bytes(2))
         detected = check_file(path, "bao-cao-v2.docx")
-        return actions.do_add_version(
-            actor, document, upload_path=path, detected=detected, original_name="bao-cao-v2.docx"
-        )
+        return do_add_version(actor, document, upload_path=path, detected=detected, original_name="bao-cao-v2.docx")
 
     return replace
 
 
-def sees(user: Any, document: Document) -> bool:
+def sees(user: User, document: Document) -> bool:
     try:
         access_document(user, document.pk)
     except Http404:
@@ -67,7 +67,7 @@ def sees(user: Any, document: Document) -> bool:
     return True
 
 
-def events(user: Any) -> list[str]:
+def events(user: User) -> list[str]:
     return list(Notification.objects.filter(recipient=user).values_list("event", flat=True).order_by("id"))
 
 
@@ -95,7 +95,7 @@ def test_attendee_cannot_see_a_pending_document_and_sees_it_after_approval(
     client.force_login(attendee)
     assert document.title.encode() not in client.get(reverse("meetings:detail", args=[meeting.pk])).content
 
-    actions.do_approve_document(leader, document)
+    do_approve_document(leader, document)
 
     assert sees(attendee, document)
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content
@@ -106,7 +106,7 @@ def test_restricted_document_is_404_for_others_and_visible_to_the_chosen(
     two_attendees, organiser, leader, attendee, colleague, stc_member, add
 ) -> None:
     document = add(organiser, two_attendees, security=Security.RESTRICTED, readers=[colleague])
-    actions.do_approve_document(leader, document)
+    do_approve_document(leader, document)
     assert sees(colleague, document)
     assert not sees(attendee, document)
     assert not sees(stc_member, document)
@@ -126,7 +126,7 @@ def test_chair_of_a_ppc_meeting_cannot_approve(organiser, leader, attendee, ppc_
     meeting = approved(organiser, leader, [attendee, ppc_office_leader], is_ppc_meeting=True)
     document = add(organiser, meeting)
     with pytest.raises(PermissionDenied):
-        actions.do_approve_document(leader, document)
+        do_approve_document(leader, document)
     assert Document.objects.get(pk=document.pk).status == ApprovalStatus.PENDING
 
 
@@ -137,7 +137,7 @@ def test_ppc_office_leader_attending_approves_a_ppc_meeting_document(
     document = add(organiser, meeting)
     assert "document.approval_requested" in events(ppc_office_leader)
     assert "document.approval_requested" not in events(leader)
-    actions.do_approve_document(ppc_office_leader, document)
+    do_approve_document(ppc_office_leader, document)
     assert sees(attendee, document)
 
 
@@ -145,7 +145,7 @@ def test_ppc_office_leader_not_attending_cannot_approve(organiser, leader, atten
     meeting = approved(organiser, leader, [attendee], is_ppc_meeting=True)
     document = add(organiser, meeting)
     with pytest.raises(PermissionDenied):
-        actions.do_approve_document(ppc_office_leader, document)
+        do_approve_document(ppc_office_leader, document)
 
 
 def test_designated_approver_replaces_the_chair(organiser, leader, attendee, province, add) -> None:
@@ -153,42 +153,42 @@ def test_designated_approver_replaces_the_chair(organiser, leader, attendee, pro
     meeting = approved(organiser, leader, [attendee], document_approver=deputy)
     document = add(organiser, meeting)
     with pytest.raises(PermissionDenied):
-        actions.do_approve_document(leader, document)
-    actions.do_approve_document(deputy, document)
+        do_approve_document(leader, document)
+    do_approve_document(deputy, document)
 
 
 def test_return_needs_a_comment_and_tells_the_uploader(meeting, organiser, leader, attendee, add, replace) -> None:
     document = add(organiser, meeting)
     with pytest.raises(ValidationError):
-        actions.do_return_document(leader, document, "  ")
-    actions.do_return_document(leader, document, "Bổ sung số liệu quý IV")
+        do_return_document(leader, document, "  ")
+    do_return_document(leader, document, "Bổ sung số liệu quý IV")
     document.refresh_from_db()
     assert (document.status, document.decision_comment) == (ApprovalStatus.RETURNED, "Bổ sung số liệu quý IV")
     assert "document.returned" in events(organiser)
     assert not sees(attendee, document)
     with pytest.raises(ValidationError):  # only pending documents are decided
-        actions.do_approve_document(leader, document)
+        do_approve_document(leader, document)
     replace(organiser, document)  # the corrected version goes back to the approver
     document.refresh_from_db()
     assert document.status == ApprovalStatus.PENDING
-    actions.do_approve_document(leader, document)
+    do_approve_document(leader, document)
 
 
 def test_a_decision_is_taken_once(meeting, organiser, leader, add) -> None:
     document = add(organiser, meeting)
-    actions.do_approve_document(leader, document)
+    do_approve_document(leader, document)
     with pytest.raises(ValidationError) as info:
-        actions.do_approve_document(leader, document)
+        do_approve_document(leader, document)
     assert info.value.code == "not_pending"
 
 
 def test_every_step_is_audited(meeting, organiser, leader, attendee, colleague, add, replace) -> None:
     document = add(organiser, meeting)
-    actions.do_return_document(leader, document, "Sửa tiêu đề")
+    do_return_document(leader, document, "Sửa tiêu đề")
     replace(organiser, document)
-    actions.do_approve_document(leader, document)
-    actions.do_set_restriction(organiser, document, Security.RESTRICTED, [attendee], False)
-    actions.do_delete_document(organiser, document)
+    do_approve_document(leader, document)
+    do_set_restriction(organiser, document, Security.RESTRICTED, [attendee], False)
+    do_delete_document(organiser, document)
     codes = list(
         AuditEntry.objects.filter(target_type="documents.document", target_id=str(document.pk))
         .order_by("seq")
@@ -213,7 +213,7 @@ def test_version_history_attendee_sees_current_only_manager_opens_v1(
     client, meeting, organiser, leader, attendee, add, replace
 ) -> None:
     document = add(organiser, meeting)
-    actions.do_approve_document(leader, document)
+    do_approve_document(leader, document)
     v1 = document.current_version
     v2 = replace(organiser, document)
     document.refresh_from_db()
@@ -224,7 +224,7 @@ def test_version_history_attendee_sees_current_only_manager_opens_v1(
     # The replacement waits for the approver: attendees see nothing of it meanwhile.
     assert document.status == ApprovalStatus.PENDING
     assert not sees(attendee, document)
-    actions.do_approve_document(leader, document)
+    do_approve_document(leader, document)
 
     assert access_version(attendee, v2.pk) == v2
     with pytest.raises(Http404):
@@ -272,36 +272,36 @@ def test_supplement_after_publication_notifies_those_who_may_see_it(
     meeting = two_attendees
     first = add(organiser, meeting, title="Chương trình họp")
     assert "document.approval_requested" in events(leader)
-    actions.do_approve_document(leader, first)
+    do_approve_document(leader, first)
     assert events(attendee) == events(colleague) == ["meeting.invited", "document.published"]
 
     second = add(organiser, meeting, title="Tài liệu bổ sung")
     assert events(attendee)[-1] == "document.published"  # nothing yet: not approved
-    actions.do_approve_document(leader, second)
+    do_approve_document(leader, second)
     assert events(attendee)[-1] == events(colleague)[-1] == "document.supplemented"
     notification = Notification.objects.filter(recipient=attendee, event="document.supplemented").get()
     assert "Tài liệu bổ sung" in notification.title
 
     secret = add(organiser, meeting, title="Tài liệu mật", security=Security.RESTRICTED, readers=[colleague])
-    actions.do_approve_document(leader, secret)
+    do_approve_document(leader, secret)
     assert events(colleague)[-1] == "document.supplemented"
     assert events(attendee)[-1] == "document.supplemented"
     assert Notification.objects.filter(recipient=attendee, event="document.supplemented").count() == 1
 
     replace(organiser, first)
-    actions.do_approve_document(leader, first)
+    do_approve_document(leader, first)
     assert events(attendee)[-1] == "document.replaced"
     assert "document.approved" in events(organiser)
 
 
 def test_documents_approved_before_the_meeting_is_published_notify_nobody_yet(organiser, leader, attendee, add) -> None:
-    from meetings.actions import do_submit_meeting
+    from meetings.actions.registration import do_submit_meeting
 
     meeting = create(organiser, leader, [attendee])
     do_submit_meeting(organiser, meeting)
     meeting.refresh_from_db()
     document = add(organiser, meeting)
-    actions.do_approve_document(leader, document)  # the chair sees a submitted meeting
+    do_approve_document(leader, document)  # the chair sees a submitted meeting
     assert events(attendee) == []
 
 
@@ -309,18 +309,18 @@ def test_opening_a_document_to_more_people_notifies_them(
     two_attendees, organiser, leader, attendee, colleague, add
 ) -> None:
     document = add(organiser, two_attendees, security=Security.RESTRICTED, readers=[colleague])
-    actions.do_approve_document(leader, document)
-    actions.do_set_restriction(organiser, document, Security.RESTRICTED, [colleague, attendee], True)
+    do_approve_document(leader, document)
+    do_set_restriction(organiser, document, Security.RESTRICTED, [colleague, attendee], True)
     assert events(attendee)[-1] == "document.shared"
     assert sees(attendee, document)
-    actions.do_set_restriction(organiser, document, Security.RESTRICTED, [colleague], True)
+    do_set_restriction(organiser, document, Security.RESTRICTED, [colleague], True)
     assert not sees(attendee, document)
 
 
 def test_deleted_document_is_hidden_from_everyone(meeting, organiser, leader, attendee, add) -> None:
     document = add(organiser, meeting)
-    actions.do_approve_document(leader, document)
-    actions.do_delete_document(organiser, document)
+    do_approve_document(leader, document)
+    do_delete_document(organiser, document)
     assert not sees(attendee, document)
     assert not sees(organiser, document)
     assert Document.objects.filter(pk=document.pk, is_deleted=True).exists()
@@ -375,7 +375,7 @@ def test_meeting_page_shows_documents_and_pages(
     for title in ("Chương trình", "Báo cáo", "Phụ lục"):
         document = add(organiser, meeting, title=title)
         DocumentVersion.objects.filter(pk=document.current_version_id).update(state=ProcessingState.DONE, page_count=7)
-        actions.do_approve_document(leader, document)
+        do_approve_document(leader, document)
     add(organiser, meeting, title="Chưa duyệt")
     failed = add(organiser, meeting, title="Hỏng")
     DocumentVersion.objects.filter(pk=failed.current_version_id).update(
@@ -396,7 +396,7 @@ def test_meeting_page_shows_documents_and_pages(
 
 def test_outsider_gets_404_on_everything(client, meeting, organiser, leader, stc_member, add) -> None:
     document = add(organiser, meeting)
-    actions.do_approve_document(leader, document)
+    do_approve_document(leader, document)
     client.force_login(stc_member)
     for method, name, args in [
         ("get", "documents:versions", [document.pk]),
@@ -417,7 +417,7 @@ def test_outsider_gets_404_on_everything(client, meeting, organiser, leader, stc
 def test_attendee_cannot_manage_or_approve(client, meeting, organiser, leader, attendee, add) -> None:
     pending = add(organiser, meeting)
     published = add(organiser, meeting)
-    actions.do_approve_document(leader, published)
+    do_approve_document(leader, published)
     client.force_login(attendee)
     assert client.post(reverse("documents:approve", args=[pending.pk])).status_code == 404
     assert client.post(reverse("documents:approve", args=[published.pk])).status_code == 403
@@ -446,17 +446,17 @@ def test_meeting_page_queries_do_not_grow_with_documents_for_managers(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def queries(user: Any) -> int:
+    def queries(user: User) -> int:
         client.force_login(user)
         client.get(reverse("meetings:detail", args=[meeting.pk]))  # first visit: session bookkeeping
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200
         return len(captured.captured_queries)
 
-    actions.do_approve_document(leader, add(organiser, meeting, title="Một"))
+    do_approve_document(leader, add(organiser, meeting, title="Một"))
     one = {"organiser": queries(organiser), "attendee": queries(attendee)}
     for index in range(5):
-        actions.do_approve_document(leader, add(organiser, meeting, title=f"Thêm {index}"))
+        do_approve_document(leader, add(organiser, meeting, title=f"Thêm {index}"))
     assert queries(organiser) == one["organiser"]
     # Each document costs an attendee at most one query (who may open it: documents.permissions).
     assert queries(attendee) <= one["attendee"] + 5

@@ -14,8 +14,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from accounts.models import User
 from audit.models import AuditEntry
-from documents import actions
+from documents.actions.approval import do_approve_document, do_approve_documents, do_return_document
+from documents.actions.versions import do_add_document, do_add_version
 from documents.models import ApprovalStatus, Document, Security
 from documents.tests.hostile import docx_bytes, pdf_bytes, upload_dirs
 from documents.validation import check_file
@@ -29,13 +31,13 @@ _names = itertools.count()
 
 @pytest.fixture
 def add(tmp_path: Path) -> Callable[..., Document]:
-    def add(actor: Any, meeting: Any, title: str, **fields: Any) -> Document:
+    def add(actor: User, meeting: Any, title: str, **fields: Any) -> Document:
         path = tmp_path / f"file-{next(_names)}.pdf"
         path.write_bytes(pdf_bytes(1))
         detected = check_file(path, "tai-lieu.pdf")
         values: dict[str, Any] = {"kind": "report", "agenda_item": None, "security": Security.ALL_ATTENDEES}
         values.update(fields)
-        return actions.do_add_document(
+        return do_add_document(
             actor, meeting, upload_path=path, detected=detected, original_name="tai-lieu.pdf", title=title, **values
         )
 
@@ -56,7 +58,7 @@ def statuses(documents: list[Document]) -> list[str]:
     return [Document.objects.get(pk=d.pk).status for d in documents]
 
 
-def published_notices(user: Any) -> list[Notification]:
+def published_notices(user: User) -> list[Notification]:
     return list(
         Notification.objects.filter(recipient=user, event__startswith="document.")
         .exclude(event__in=["document.approval_requested", "document.approved"])
@@ -68,7 +70,7 @@ def published_notices(user: Any) -> list[Notification]:
 
 
 def test_approver_approves_all_pending_documents_of_a_meeting(two_attendees, leader, five) -> None:
-    approved_now = actions.do_approve_documents(leader, two_attendees)
+    approved_now = do_approve_documents(leader, two_attendees)
     assert sorted(d.pk for d in approved_now) == sorted(d.pk for d in five)
     assert statuses(five) == [ApprovalStatus.APPROVED] * 5
     entries = AuditEntry.objects.filter(action="document.approved").order_by("seq")
@@ -77,22 +79,22 @@ def test_approver_approves_all_pending_documents_of_a_meeting(two_attendees, lea
 
 
 def test_approver_approves_only_the_chosen_documents(two_attendees, leader, five) -> None:
-    actions.do_approve_documents(leader, two_attendees, [five[0].pk, five[2].pk])
+    do_approve_documents(leader, two_attendees, [five[0].pk, five[2].pk])
     assert statuses(five) == ["approved", "pending", "approved", "pending", "pending"]
 
 
 def test_attendee_cannot_approve_in_bulk_and_nothing_changes(two_attendees, attendee, organiser, five) -> None:
     for user in (attendee, organiser):
         with pytest.raises(PermissionDenied):
-            actions.do_approve_documents(user, two_attendees)
+            do_approve_documents(user, two_attendees)
     assert statuses(five) == [ApprovalStatus.PENDING] * 5
     assert not AuditEntry.objects.filter(action="document.approved").exists()
 
 
 def test_a_batch_with_a_document_no_longer_pending_is_refused_whole(two_attendees, leader, five) -> None:
-    actions.do_return_document(leader, five[1], "Bổ sung số liệu quý 3")
+    do_return_document(leader, five[1], "Bổ sung số liệu quý 3")
     with pytest.raises(ValidationError) as info:
-        actions.do_approve_documents(leader, two_attendees, [five[0].pk, five[1].pk])
+        do_approve_documents(leader, two_attendees, [five[0].pk, five[1].pk])
     assert info.value.code == "not_pending"
     assert statuses(five)[0] == ApprovalStatus.PENDING
     assert not AuditEntry.objects.filter(action="document.approved").exists()
@@ -104,17 +106,17 @@ def test_a_batch_with_a_document_of_another_meeting_is_refused_whole(
     elsewhere = approved(organiser, leader, [attendee], title="Họp khác", start_in=timedelta(days=9))
     other = add(organiser, elsewhere, "Tài liệu cuộc họp khác")
     with pytest.raises(ValidationError):
-        actions.do_approve_documents(leader, two_attendees, [five[0].pk, other.pk])
+        do_approve_documents(leader, two_attendees, [five[0].pk, other.pk])
     assert statuses([*five, other]) == [ApprovalStatus.PENDING] * 6
 
 
 def test_nothing_chosen_or_nothing_pending_is_refused(two_attendees, leader, five) -> None:
     with pytest.raises(ValidationError) as info:
-        actions.do_approve_documents(leader, two_attendees, [])
+        do_approve_documents(leader, two_attendees, [])
     assert info.value.code == "none_chosen"
-    actions.do_approve_documents(leader, two_attendees)
+    do_approve_documents(leader, two_attendees)
     with pytest.raises(ValidationError) as info:
-        actions.do_approve_documents(leader, two_attendees)
+        do_approve_documents(leader, two_attendees)
     assert info.value.code == "nothing_pending"
 
 
@@ -122,7 +124,7 @@ def test_chair_of_a_ppc_meeting_cannot_approve_in_bulk(organiser, leader, attend
     meeting = approved(organiser, leader, [attendee], is_ppc_meeting=True)
     documents = [add(organiser, meeting, "Tờ trình"), add(organiser, meeting, "Phụ lục")]
     with pytest.raises(PermissionDenied):
-        actions.do_approve_documents(leader, meeting)
+        do_approve_documents(leader, meeting)
     assert statuses(documents) == [ApprovalStatus.PENDING] * 2
 
 
@@ -131,7 +133,7 @@ def test_chair_of_a_ppc_meeting_cannot_approve_in_bulk(organiser, leader, attend
 
 def test_bulk_approval_sends_one_notice_per_attendee(two_attendees, organiser, leader, attendee, colleague, five):
     before = Notification.objects.count()
-    actions.do_approve_documents(leader, two_attendees)
+    do_approve_documents(leader, two_attendees)
     for person in (attendee, colleague):
         notices = published_notices(person)
         assert len(notices) == 1
@@ -151,7 +153,7 @@ def test_a_restricted_document_in_the_batch_is_counted_only_for_its_readers(
 ) -> None:
     add(organiser, two_attendees, "Chương trình họp")
     add(organiser, two_attendees, "Báo cáo mật", security=Security.RESTRICTED, readers=[colleague])
-    actions.do_approve_documents(leader, two_attendees)
+    do_approve_documents(leader, two_attendees)
     [to_attendee] = published_notices(attendee)
     [to_colleague] = published_notices(colleague)
     assert to_attendee.title == "Tài liệu họp mới: Chương trình họp"  # one document: its own notice
@@ -162,10 +164,10 @@ def test_a_restricted_document_in_the_batch_is_counted_only_for_its_readers(
 
 def test_a_later_batch_is_announced_as_additional(two_attendees, organiser, leader, attendee, add) -> None:
     first = add(organiser, two_attendees, "Chương trình họp")
-    actions.do_approve_document(leader, first)
+    do_approve_document(leader, first)
     add(organiser, two_attendees, "Phụ lục 1")
     add(organiser, two_attendees, "Phụ lục 2")
-    actions.do_approve_documents(leader, two_attendees)
+    do_approve_documents(leader, two_attendees)
     notices = published_notices(attendee)
     assert [n.event for n in notices] == ["document.published", "document.supplemented"]
     assert notices[-1].title.startswith("2 tài liệu bổ sung")
@@ -174,14 +176,14 @@ def test_a_later_batch_is_announced_as_additional(two_attendees, organiser, lead
 def test_a_batch_of_replaced_documents_is_announced_as_replaced(
     two_attendees, organiser, leader, attendee, five, tmp_path
 ) -> None:
-    actions.do_approve_documents(leader, two_attendees)
+    do_approve_documents(leader, two_attendees)
     for document in five[:2]:
         path = tmp_path / f"v2-{document.pk}.docx"
         path.write_bytes(docx_bytes(1))
-        actions.do_add_version(
+        do_add_version(
             organiser, document, upload_path=path, detected=check_file(path, "v2.docx"), original_name="v2.docx"
         )
-    actions.do_approve_documents(leader, two_attendees)
+    do_approve_documents(leader, two_attendees)
     notices = published_notices(attendee)
     assert [n.event for n in notices] == ["document.published", "document.replaced"]
     assert notices[-1].title.startswith("2 tài liệu thay thế")
@@ -189,7 +191,7 @@ def test_a_batch_of_replaced_documents_is_announced_as_replaced(
 
 def test_single_approval_still_sends_one_notice_per_attendee(two_attendees, organiser, leader, attendee, add) -> None:
     document = add(organiser, two_attendees, "Chương trình họp")
-    actions.do_approve_document(leader, document)
+    do_approve_document(leader, document)
     [notice] = published_notices(attendee)
     assert notice.title == "Tài liệu họp mới: Chương trình họp"
     assert notice.url == reverse("documents:view", args=[document.pk])

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 
 from conftest import login
 from documents import viewer
+from documents.actions.notes import do_add_note
+from documents.actions.reading import do_record_open
 from documents.models import PrivateNote, ReadReceipt
 from documents.tests.test_viewer import add_document, url
 from meetings.tests.conftest import approved
@@ -51,7 +53,7 @@ def test_an_open_racing_another_counts_on_the_row_that_won(meeting, organiser, a
         return 0 if len(calls) == 1 else real_update(self, **changes)
 
     with mock.patch.object(QuerySet, "update", first_update_misses):
-        viewer.do_record_open(attendee, document, document.current_version)
+        do_record_open(attendee, document, document.current_version)
     assert ReadReceipt.objects.get(document=document, user=attendee).open_count == 2
 
 
@@ -104,7 +106,7 @@ def test_receipts_page_queries_do_not_grow_with_readers(
     meeting = approved(organiser, leader, [attendee, colleague])
     document = add_document(meeting, organiser)
     for reader in (attendee, colleague, leader):
-        viewer.do_record_open(reader, document, document.current_version)
+        do_record_open(reader, document, document.current_version)
     login(client, organiser)
     with django_assert_max_num_queries(20):
         assert client.get(url("receipts", document.pk)).status_code == 200
@@ -145,7 +147,7 @@ def test_author_edits_and_deletes_a_note(client, meeting, organiser, attendee) -
 
 def test_note_of_someone_who_lost_access_is_404(client, meeting, organiser, attendee) -> None:
     document = add_document(meeting, organiser)
-    note = viewer.do_add_note(attendee, document, 1, "Ghi chú")
+    note = do_add_note(attendee, document, 1, "Ghi chú")
     document.security = "restricted"
     document.save(update_fields=["security"])
     login(client, attendee)

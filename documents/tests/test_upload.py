@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 
 from conftest import make_user
 from documents import upload
+from documents.actions import uploads as upload_actions
+from documents.actions.uploads import do_append_chunk, do_finish_upload, do_start_upload
 from documents.models import ApprovalStatus, Document, DocumentVersion, Security, Upload
 from documents.tests.conftest import pptx_bytes
 from documents.tests.hostile import (
@@ -135,7 +137,7 @@ def test_resume_after_a_dropped_chunk(client, meeting, organiser) -> None:
         """The connection dies after 300 of the 1000 bytes announced."""
 
     with pytest.raises(upload.OffsetMismatch) as info:
-        upload.do_append_chunk(current, start=1000, end=1999, total=len(data), stream=Dropped(data[1000:1300]))
+        do_append_chunk(current, start=1000, end=1999, total=len(data), stream=Dropped(data[1000:1300]))
     assert info.value.received == 1000
     # The client asks where to resume; the half chunk was cut off again.
     status = client.get(reverse("documents:upload", args=[upload_id])).json()
@@ -232,7 +234,7 @@ def test_oversized_chunk_and_bad_range_are_refused(client, meeting, organiser, s
 
 
 def test_unfinished_uploads_per_person_are_limited(client, meeting, organiser, monkeypatch) -> None:
-    monkeypatch.setattr(upload, "MAX_OPEN_UPLOADS", 2)
+    monkeypatch.setattr(upload_actions, "MAX_OPEN_UPLOADS", 2)
     client.force_login(organiser)
     assert start(client, meeting, "a.pdf", 100).status_code == 201
     assert start(client, meeting, "b.pdf", 100).status_code == 201
@@ -266,8 +268,8 @@ def test_several_files_without_javascript(client, meeting, organiser) -> None:
 
 
 def test_stale_uploads_are_cleaned(meeting, organiser, upload_dirs) -> None:
-    fresh = upload.do_start_upload(organiser, meeting, filename="a.pdf", size=10)
-    stale = upload.do_start_upload(organiser, meeting, filename="b.pdf", size=10)
+    fresh = do_start_upload(organiser, meeting, filename="a.pdf", size=10)
+    stale = do_start_upload(organiser, meeting, filename="b.pdf", size=10)
     Upload.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(hours=25))
     stray = upload.temp_dir() / "0123abcd.part"
     stray.write_bytes(b"x")
@@ -292,15 +294,15 @@ def test_memory_stays_flat_for_a_large_upload(meeting, organiser, upload_dirs, t
             for _ in range(30):
                 member.write(os.urandom(1024 * 1024))
     size = source.stat().st_size
-    current = upload.do_start_upload(organiser, meeting, filename="lon.docx", size=size)
+    current = do_start_upload(organiser, meeting, filename="lon.docx", size=size)
     chunk = 4 * 1024 * 1024
     tracemalloc.start()
     try:
         with source.open("rb") as stream:
             for offset in range(0, size, chunk):
                 end = min(offset + chunk, size) - 1
-                upload.do_append_chunk(current, start=offset, end=end, total=size, stream=stream)
-        version = upload.do_finish_upload(organiser, current, fields=upload.DocumentFields(title="Lớn"))
+                do_append_chunk(current, start=offset, end=end, total=size, stream=stream)
+        version = do_finish_upload(organiser, current, fields=upload.DocumentFields(title="Lớn"))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -332,7 +334,7 @@ def test_outsider_gets_404_for_uploads(client, meeting, organiser, stc_member) -
 
 
 def test_cancelled_meeting_takes_no_uploads(client, organiser, leader, attendee) -> None:
-    from meetings.actions import do_cancel_meeting
+    from meetings.actions.scheduling import do_cancel_meeting
 
     meeting = approved(organiser, leader, [attendee])
     do_cancel_meeting(organiser, meeting, reason="Hoãn vô thời hạn")

@@ -23,11 +23,11 @@ from PIL import Image
 
 from audit.models import AuditEntry
 from conftest import login
+from core.nd30 import font_dir
 from documents import viewer
 from documents.models import ApprovalStatus, Document, DocumentVersion, ProcessingState, ReadReceipt, Security
 from documents.search import fold
 from documents.watermark import stamp_image, watermark_line
-from meetings.invitation_pdf import font_dir
 
 A4_AT_SCALE_1 = (794, 1123)
 

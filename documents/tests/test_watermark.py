@@ -10,9 +10,9 @@ import pypdf
 import pytest
 from PIL import Image
 
+from core.nd30 import FontsMissing
 from documents.tests.test_viewer import make_pdf
 from documents.watermark import stamp_image, stamp_pdf, watermark_line
-from meetings.invitation_pdf import FontsMissing
 
 
 def test_line_names_the_person_the_unit_and_the_vietnam_time() -> None:

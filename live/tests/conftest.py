@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import make_user
-from live import actions
+from live.actions import room as room_actions
 from meetings.models import Meeting
 from meetings.tests.conftest import approved, attendee, colleague, leader, organiser, room, stc_leader
 
@@ -34,7 +34,7 @@ def meeting(organiser, leader, attendee, colleague, secretary) -> Meeting:  # ty
 
 
 def start(meeting: Meeting, by: Any) -> Meeting:
-    return actions.do_start_meeting(by, meeting)
+    return room_actions.do_start_meeting(by, meeting)
 
 
 @pytest.fixture

@@ -14,7 +14,9 @@ from openpyxl import load_workbook
 
 from accounts.permissions import Perm, can
 from conftest import make_user
-from live import actions, contributions
+from live import contributions
+from live.actions import contributions as contribution_actions
+from live.actions import room as room_actions
 from live.models import Comment, Incident, IncidentStatus
 from meetings.models import Meeting, MeetingStatus
 from meetings.tests.conftest import approved
@@ -39,11 +41,11 @@ def page(name: str, meeting: Meeting) -> str:
 def ended(meeting, leader, attendee, colleague) -> Meeting:  # type: ignore[no-untyped-def]
     """A meeting that had comments and an incident, then ended."""
     item = meeting.agenda_items.get(order=1)
-    contributions.do_add_comment(attendee, meeting, text="Đề nghị bổ sung số liệu quý IV", agenda_item=item)
-    actions.do_start_meeting(leader, meeting)
-    contributions.do_add_comment(colleague, meeting, text="Thống nhất với dự thảo")
-    contributions.do_report_incident(attendee, meeting, kind="audio", description="Micro số 3 không nghe")
-    actions.do_end_meeting(leader, meeting)
+    contribution_actions.do_add_comment(attendee, meeting, text="Đề nghị bổ sung số liệu quý IV", agenda_item=item)
+    room_actions.do_start_meeting(leader, meeting)
+    contribution_actions.do_add_comment(colleague, meeting, text="Thống nhất với dự thảo")
+    contribution_actions.do_report_incident(attendee, meeting, kind="audio", description="Micro số 3 không nghe")
+    room_actions.do_end_meeting(leader, meeting)
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.ENDED
     return meeting
@@ -67,8 +69,8 @@ def with_preparer(organiser, leader, attendee, colleague, secretary, preparer) -
         support_staff=[secretary],
         document_preparer=preparer,
     )
-    actions.do_start_meeting(leader, meeting)
-    actions.do_end_meeting(leader, meeting)
+    room_actions.do_start_meeting(leader, meeting)
+    room_actions.do_end_meeting(leader, meeting)
     meeting.refresh_from_db()
     return meeting
 
@@ -174,5 +176,7 @@ def test_a_handler_may_still_record_how_an_incident_was_resolved(ended, organise
         reverse("live:incident_update", args=[ended.pk, incident.pk]), {"status": "resolved", "resolution": "x"}
     )
     assert response.status_code == 403
-    contributions.do_update_incident(organiser, incident, status=IncidentStatus.RESOLVED, resolution="Thay micro")
+    contribution_actions.do_update_incident(
+        organiser, incident, status=IncidentStatus.RESOLVED, resolution="Thay micro"
+    )
     assert "Thay micro" in contributions.incident_notes(ended)

@@ -8,7 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from live import actions, voting
+from live.actions import checkin
+from live.actions import voting as vote_actions
+from live.batching import BallotWriter
 from live.tests.test_voting import vote_choices
 from polls.actions import ACCEPTED
 from polls.models import BallotEntry, Choice, Poll
@@ -17,13 +19,13 @@ pytestmark = pytest.mark.django_db
 
 
 def held(started, leader, attendee, colleague, *, secret: bool) -> Poll:  # type: ignore[no-untyped-def]
-    actions.do_check_in(attendee, started)
-    actions.do_check_in(colleague, started)
-    poll = voting.do_create_vote(leader, started, question="Thông qua nghị quyết?", secret=secret, open_now=True)
-    outcomes = voting._write_batch(started.pk, poll.pk, [(started.pk, poll.pk, attendee, vote_choices(poll, 0), None)])
+    checkin.do_check_in(attendee, started)
+    checkin.do_check_in(colleague, started)
+    poll = vote_actions.do_create_vote(leader, started, question="Thông qua nghị quyết?", secret=secret, open_now=True)
+    outcomes, _notes = BallotWriter().write((started.pk, poll.pk), [(attendee, vote_choices(poll, 0), None)])
     assert [o.status for o in outcomes] == [ACCEPTED]
-    voting.do_vote(colleague, poll, vote_choices(poll, 1))
-    return voting.do_close_vote(leader, poll)
+    vote_actions.do_vote(colleague, poll, vote_choices(poll, 1))
+    return vote_actions.do_close_vote(leader, poll)
 
 
 @pytest.mark.parametrize("secret", [False, True], ids=["named", "secret"])

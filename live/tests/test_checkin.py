@@ -10,18 +10,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from live import actions, rules
+from live import rules
+from live.actions import checkin
+from live.actions import room as room_actions
+from live.actions.common import live_state
 from live.models import Attendance, AttendanceStatus, LiveState, QuorumRule
 from live.queries import attendance_counts
-from meetings import actions as meeting_actions
+from meetings.actions.invitations import do_answer_invitation
 from meetings.models import Answer, Invitation, MeetingStatus
 
 pytestmark = pytest.mark.django_db
 
 
 def test_invitee_checks_in_once_and_a_second_tap_changes_nothing(meeting, attendee) -> None:
-    first = actions.do_check_in(attendee, meeting)
-    again = actions.do_check_in(attendee, meeting)
+    first = checkin.do_check_in(attendee, meeting)
+    again = checkin.do_check_in(attendee, meeting)
     assert first.pk == again.pk and first.status == AttendanceStatus.PRESENT
     assert Attendance.objects.filter(meeting=meeting).count() == 1
     assert AuditEntry.objects.filter(action="meeting.checked_in").count() == 1
@@ -30,35 +33,35 @@ def test_invitee_checks_in_once_and_a_second_tap_changes_nothing(meeting, attend
 def test_outsider_and_secretary_cannot_check_in_as_attendees(meeting, outsider, secretary) -> None:
     for user in (outsider, secretary):
         with pytest.raises(PermissionDenied):
-            actions.do_check_in(user, meeting)
+            checkin.do_check_in(user, meeting)
     assert not Attendance.objects.exists()
 
 
 def test_check_in_outside_the_window_is_refused_with_the_window(meeting, attendee) -> None:
     early = meeting.start - timedelta(minutes=61)
     with pytest.raises(ValidationError, match="Điểm danh được mở từ"):
-        actions.do_check_in(attendee, meeting, now=early)
+        checkin.do_check_in(attendee, meeting, now=early)
     late = meeting.start + timedelta(minutes=121)
     with pytest.raises(ValidationError):
-        actions.do_check_in(attendee, meeting, now=late)
+        checkin.do_check_in(attendee, meeting, now=late)
     assert not Attendance.objects.exists()
 
 
 def test_checking_in_fifteen_minutes_after_the_start_is_late(meeting, attendee, colleague) -> None:
-    on_time = actions.do_check_in(attendee, meeting, now=meeting.start + timedelta(minutes=15))
-    late = actions.do_check_in(colleague, meeting, now=meeting.start + timedelta(minutes=16))
+    on_time = checkin.do_check_in(attendee, meeting, now=meeting.start + timedelta(minutes=15))
+    late = checkin.do_check_in(colleague, meeting, now=meeting.start + timedelta(minutes=16))
     assert (on_time.status, late.status) == (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 
 def test_room_code_works_for_the_current_and_previous_minute_only(meeting, attendee, colleague) -> None:
-    live = actions.live_state(meeting)
+    live = live_state(meeting)
     now = timezone.now()
     with pytest.raises(ValidationError, match="hết hạn"):
-        actions.do_check_in(attendee, meeting, code=rules.qr_code(live, now, offset=-2), now=now)
-    attendance = actions.do_check_in(attendee, meeting, code=rules.qr_code(live, now, offset=-1), now=now)
+        checkin.do_check_in(attendee, meeting, code=rules.qr_code(live, now, offset=-2), now=now)
+    attendance = checkin.do_check_in(attendee, meeting, code=rules.qr_code(live, now, offset=-1), now=now)
     assert attendance.method == "qr"
     with pytest.raises(ValidationError):
-        actions.do_check_in(colleague, meeting, code="not-a-code", now=now)
+        checkin.do_check_in(colleague, meeting, code="not-a-code", now=now)
 
 
 def test_substitute_checks_in_instead_of_the_original(meeting, organiser, attendee, province) -> None:
@@ -66,12 +69,12 @@ def test_substitute_checks_in_instead_of_the_original(meeting, organiser, attend
 
     substitute = make_user("snv.thaythe", province["snv"], full_name="Cao Văn Tùng")
     invitation = Invitation.objects.get(meeting=meeting, user=attendee)
-    meeting_actions.do_answer_invitation(organiser, invitation, answer=Answer.DELEGATED, substitute=substitute)
+    do_answer_invitation(organiser, invitation, answer=Answer.DELEGATED, substitute=substitute)
     with pytest.raises(PermissionDenied):
-        actions.do_check_in(attendee, meeting)
-    attendance = actions.do_check_in(substitute, meeting)
+        checkin.do_check_in(attendee, meeting)
+    attendance = checkin.do_check_in(substitute, meeting)
     assert attendance.user == substitute
-    counts = attendance_counts(meeting, actions.live_state(meeting))
+    counts = attendance_counts(meeting, live_state(meeting))
     assert counts["substitutes"] == 1 and counts["invited"] == 2 and counts["present"] == 1
 
 
@@ -93,55 +96,108 @@ def test_quorum_edges(rule, invited, present, reached) -> None:
 
 def test_secretary_marks_anyone_and_counts_follow(meeting, secretary, attendee, colleague) -> None:
     inv = Invitation.objects.get(meeting=meeting, user=colleague)
-    actions.do_check_in(attendee, meeting)
-    actions.do_mark_attendance(secretary, meeting, inv, status=AttendanceStatus.EXCUSED)
-    counts = attendance_counts(meeting, actions.live_state(meeting))
+    checkin.do_check_in(attendee, meeting)
+    checkin.do_mark_attendance(secretary, meeting, inv, status=AttendanceStatus.EXCUSED)
+    counts = attendance_counts(meeting, live_state(meeting))
     assert counts["present"] == 1 and counts["excused"] == 1 and counts["quorum_reached"] is False
-    actions.do_mark_attendance(secretary, meeting, inv, status=AttendanceStatus.PRESENT)
-    assert attendance_counts(meeting, actions.live_state(meeting))["quorum_reached"] is True
+    checkin.do_mark_attendance(secretary, meeting, inv, status=AttendanceStatus.PRESENT)
+    assert attendance_counts(meeting, live_state(meeting))["quorum_reached"] is True
 
 
 def test_attendee_cannot_mark_others(meeting, attendee, colleague) -> None:
     inv = Invitation.objects.get(meeting=meeting, user=colleague)
     with pytest.raises(PermissionDenied):
-        actions.do_mark_attendance(attendee, meeting, inv, status=AttendanceStatus.PRESENT)
+        checkin.do_mark_attendance(attendee, meeting, inv, status=AttendanceStatus.PRESENT)
 
 
 def test_bad_status_is_refused_and_changes_nothing(meeting, secretary, colleague) -> None:
     inv = Invitation.objects.get(meeting=meeting, user=colleague)
     with pytest.raises(ValidationError):
-        actions.do_mark_attendance(secretary, meeting, inv, status="asleep")
+        checkin.do_mark_attendance(secretary, meeting, inv, status="asleep")
     assert not Attendance.objects.exists()
 
 
 def test_ending_freezes_attendance_and_records_the_missing_as_absent(meeting, leader, attendee, colleague) -> None:
-    actions.do_start_meeting(leader, meeting)
-    actions.do_check_in(attendee, meeting)
-    actions.do_end_meeting(leader, meeting)
+    room_actions.do_start_meeting(leader, meeting)
+    checkin.do_check_in(attendee, meeting)
+    room_actions.do_end_meeting(leader, meeting)
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.ENDED
     rows = {a.user_id: a for a in Attendance.objects.filter(meeting=meeting)}
     assert rows[colleague.pk].status == AttendanceStatus.ABSENT
     assert all(a.frozen for a in rows.values())
     with pytest.raises((ValidationError, PermissionDenied)):
-        actions.do_check_in(colleague, meeting)
+        checkin.do_check_in(colleague, meeting)
 
 
 def test_start_and_end_follow_the_states(meeting, leader, attendee) -> None:
     with pytest.raises(PermissionDenied):
-        actions.do_start_meeting(attendee, meeting)
+        room_actions.do_start_meeting(attendee, meeting)
     with pytest.raises(ValidationError):
-        actions.do_end_meeting(leader, meeting)
-    actions.do_start_meeting(leader, meeting)
+        room_actions.do_end_meeting(leader, meeting)
+    room_actions.do_start_meeting(leader, meeting)
     with pytest.raises(ValidationError):
-        actions.do_start_meeting(leader, meeting)
+        room_actions.do_start_meeting(leader, meeting)
     live = LiveState.objects.get(pk=meeting.pk)
     assert live.started_at is not None and live.current_item is not None
 
 
 def test_every_event_takes_the_next_number(meeting, leader, attendee, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        actions.do_start_meeting(leader, meeting)
-        actions.do_check_in(attendee, meeting)
+        room_actions.do_start_meeting(leader, meeting)
+        checkin.do_check_in(attendee, meeting)
     assert LiveState.objects.get(pk=meeting.pk).seq == 2
     assert len(callbacks) >= 2
+
+
+def test_many_check_ins_keep_one_attendance_per_invitation(meeting, attendee, colleague, outsider) -> None:
+    """The websocket's batch: the same person twice in a batch and again in the next one is one
+    row; an outsider is refused; one audit entry per batch that changed something."""
+    results, rows = checkin.do_check_in_many(meeting, [attendee, colleague, attendee, outsider])
+    assert results[:3] == [AttendanceStatus.PRESENT] * 3 and isinstance(results[3], PermissionDenied)
+    assert [r["user_id"] for r in rows] == [attendee.pk, colleague.pk]
+    again, rows = checkin.do_check_in_many(meeting, [colleague, attendee])
+    assert again == [AttendanceStatus.PRESENT] * 2 and rows == []
+    assert Attendance.objects.filter(meeting=meeting).count() == 2
+    assert AuditEntry.objects.filter(action="meeting.checked_in_many").count() == 1
+
+
+def test_many_check_ins_after_fifteen_minutes_are_late_like_one(meeting, attendee, colleague) -> None:
+    results, rows = checkin.do_check_in_many(meeting, [attendee, colleague], now=meeting.start + timedelta(minutes=16))
+    assert results == [AttendanceStatus.LATE] * 2 and {r["status"] for r in rows} == {AttendanceStatus.LATE}
+    first = Attendance.objects.get(user=attendee)
+    assert first.checked_in_at == meeting.start + timedelta(minutes=16) and first.method == "self"
+
+
+def test_a_person_marked_absent_who_comes_after_all_is_updated_not_duplicated(
+    meeting, secretary, attendee, colleague
+) -> None:
+    invitation = Invitation.objects.get(meeting=meeting, user=attendee)
+    marked = checkin.do_mark_attendance(secretary, meeting, invitation, status=AttendanceStatus.ABSENT)
+    results, _rows = checkin.do_check_in_many(meeting, [attendee, colleague])
+    assert results == [AttendanceStatus.PRESENT] * 2
+    assert Attendance.objects.get(user=attendee).pk == marked.pk
+    assert Attendance.objects.get(pk=marked.pk).status == AttendanceStatus.PRESENT
+
+
+def test_many_check_ins_are_refused_once_attendance_is_frozen(meeting, leader, attendee, colleague) -> None:
+    room_actions.do_start_meeting(leader, meeting)
+    checkin.do_check_in(attendee, meeting)
+    Attendance.objects.filter(meeting=meeting).update(frozen=True, status=AttendanceStatus.ABSENT)
+    results, rows = checkin.do_check_in_many(meeting, [attendee])
+    assert isinstance(results[0], ValidationError) and rows == []
+    assert Attendance.objects.get(user=attendee).status == AttendanceStatus.ABSENT
+
+
+def test_the_rows_of_a_batch_are_the_rows_of_one_by_one(meeting, secretary, attendee, colleague, province) -> None:
+    """`attendance_rows` (plain values, for bursts) shows each row as `attendance_row` does."""
+    from live.queries import attendance_row, attendance_rows
+
+    colleague.full_name = ""
+    colleague.save()
+    checkin.do_check_in(attendee, meeting)
+    invitation = Invitation.objects.get(meeting=meeting, user=colleague)
+    checkin.do_mark_attendance(secretary, meeting, invitation, status=AttendanceStatus.EXCUSED)
+    ids = list(Attendance.objects.filter(meeting=meeting).order_by("-pk").values_list("invitation_id", flat=True))
+    expected = [attendance_row(Attendance.objects.get(invitation_id=pk)) for pk in ids]
+    assert attendance_rows(meeting, [*ids, 999999]) == expected

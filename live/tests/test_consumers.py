@@ -16,7 +16,10 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import login
-from live import actions, rules
+from live import rules
+from live.actions import checkin
+from live.actions import room as room_actions
+from live.actions.common import live_state
 from live.models import Attendance
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
@@ -78,7 +81,7 @@ async def test_attendee_gets_the_snapshot_then_the_next_numbered_event(
 ) -> None:
     communicator, data = await connected(attendee, f"/ws/meetings/{meeting.pk}/")
     assert data["meeting"]["id"] == meeting.pk and data["me"]["attendance"] is None
-    await database_sync_to_async(actions.do_check_in)(colleague, meeting)
+    await database_sync_to_async(checkin.do_check_in)(colleague, meeting)
     event = await communicator.receive_json_from(timeout=5)
     assert event["type"] == "event" and event["kind"] == "attendance"
     assert event["seq"] == data["seq"] + 1
@@ -88,7 +91,7 @@ async def test_attendee_gets_the_snapshot_then_the_next_numbered_event(
 
 async def test_snapshot_on_request_is_current(meeting, attendee, colleague, _close_connections) -> None:
     communicator, first = await connected(attendee, f"/ws/meetings/{meeting.pk}/")
-    await database_sync_to_async(actions.do_check_in)(colleague, meeting)
+    await database_sync_to_async(checkin.do_check_in)(colleague, meeting)
     await communicator.receive_json_from(timeout=5)  # the event
     await communicator.send_json_to({"type": "snapshot"})
     answer = await communicator.receive_json_from(timeout=5)
@@ -112,7 +115,7 @@ async def test_check_in_over_the_socket_answers_ok(meeting, attendee, _close_con
 
 
 async def test_check_in_with_an_expired_code_over_the_socket_is_an_error(meeting, attendee, _close_connections) -> None:
-    live = await database_sync_to_async(actions.live_state)(meeting)
+    live = await database_sync_to_async(live_state)(meeting)
     old = rules.qr_code(live, timezone.now(), offset=-3)
     communicator, _data = await connected(attendee, f"/ws/meetings/{meeting.pk}/")
     await communicator.send_json_to({"type": "checkin", "code": old, "ref": 7})
@@ -123,10 +126,10 @@ async def test_check_in_with_an_expired_code_over_the_socket_is_an_error(meeting
 
 
 async def test_display_socket_with_its_token_gets_snapshot_and_events(meeting, leader, _close_connections) -> None:
-    live = await database_sync_to_async(actions.live_state)(meeting)
+    live = await database_sync_to_async(live_state)(meeting)
     communicator, data = await connected(None, f"/ws/display/{live.display_token}/")
     assert "me" not in data and data["meeting"]["id"] == meeting.pk
-    await database_sync_to_async(actions.do_start_meeting)(leader, meeting)
+    await database_sync_to_async(room_actions.do_start_meeting)(leader, meeting)
     event = await communicator.receive_json_from(timeout=5)
     assert event["kind"] == "meeting" and event["seq"] == data["seq"] + 1
     assert event["data"]["status"] == "in_progress"
@@ -170,7 +173,7 @@ async def test_a_binary_frame_gets_an_error_and_the_connection_stays(meeting, at
 
 
 async def test_the_room_display_survives_a_message_that_is_not_json(meeting, _close_connections) -> None:
-    live = await database_sync_to_async(actions.live_state)(meeting)
+    live = await database_sync_to_async(live_state)(meeting)
     communicator, _data = await connected(None, f"/ws/display/{live.display_token}/")
     await communicator.send_to(text_data="}{")
     assert (await communicator.receive_json_from(timeout=5))["type"] == "error"

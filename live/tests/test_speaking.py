@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from live import actions, speaking
+from live.actions import room as room_actions
+from live.actions import speaking
 from live.models import LiveState, SpeakRequest, SpeakState
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def test_a_second_request_by_the_same_person_is_refused_and_nothing_is_added(sta
 def test_requests_only_while_in_progress_and_only_by_attendees(meeting, leader, attendee, outsider, secretary) -> None:
     with pytest.raises(ValidationError):
         speaking.do_request_floor(attendee, meeting)
-    actions.do_start_meeting(leader, meeting)
+    room_actions.do_start_meeting(leader, meeting)
     meeting.refresh_from_db()
     for user in (outsider, secretary):
         with pytest.raises(PermissionDenied):

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import login
-from live import actions, rules
+from live import rules
+from live.actions import room as room_actions
+from live.actions.common import live_state
 from live.models import Attendance, AttendanceStatus, ItemConclusion, LiveState, QuorumRule
 from meetings.models import Invitation, MeetingStatus
 
@@ -60,7 +62,7 @@ def test_outsider_gets_404_on_every_endpoint(meeting, outsider, name, data) -> N
 
 
 def test_outsider_gets_404_on_the_qr_address(meeting, outsider) -> None:
-    code = rules.qr_code(actions.live_state(meeting), timezone.now())
+    code = rules.qr_code(live_state(meeting), timezone.now())
     assert as_user(outsider).get(url("qr_checkin", meeting, code)).status_code == 404
 
 
@@ -103,7 +105,7 @@ def test_get_on_an_endpoint_is_refused(meeting, leader) -> None:
 
 
 def test_chair_console_shows_agenda_attendance_settings_and_the_display_link(meeting, leader) -> None:
-    live = actions.live_state(meeting)
+    live = live_state(meeting)
     page = as_user(leader).get(url("console", meeting))
     assert page.status_code == 200
     html = page.content.decode()
@@ -120,7 +122,7 @@ def test_room_page_links_runners_to_the_console(meeting, organiser) -> None:
 
 
 def test_console_of_an_ended_meeting_sends_the_chair_to_the_room(started, leader) -> None:
-    actions.do_end_meeting(leader, started)
+    room_actions.do_end_meeting(leader, started)
     response = as_user(leader).get(url("console", started))
     assert response.status_code == 302 and response["Location"] == url("room", started)
     assert as_user(leader).get(url("room", started)).status_code == 200
@@ -260,14 +262,14 @@ def test_check_in_outside_the_window_is_refused_with_the_reason(organiser, leade
 
 
 def test_qr_address_checks_the_attendee_in_and_opens_the_room(meeting, attendee) -> None:
-    code = rules.qr_code(actions.live_state(meeting), timezone.now())
+    code = rules.qr_code(live_state(meeting), timezone.now())
     response = as_user(attendee).get(url("qr_checkin", meeting, code))
     assert response.status_code == 302 and response["Location"] == url("room", meeting)
     assert Attendance.objects.get(meeting=meeting, user=attendee).method == "qr"
 
 
 def test_expired_qr_code_is_refused_with_a_message(meeting, attendee) -> None:
-    old = rules.qr_code(actions.live_state(meeting), timezone.now(), offset=-3)
+    old = rules.qr_code(live_state(meeting), timezone.now(), offset=-3)
     response = as_user(attendee).get(url("qr_checkin", meeting, old), follow=True)
     assert response.redirect_chain[-1][0] == url("room", meeting)
     messages = [str(m) for m in response.context["messages"]]
@@ -275,7 +277,7 @@ def test_expired_qr_code_is_refused_with_a_message(meeting, attendee) -> None:
 
 
 def test_anonymous_scanning_the_qr_code_signs_in_first(meeting) -> None:
-    code = rules.qr_code(actions.live_state(meeting), timezone.now())
+    code = rules.qr_code(live_state(meeting), timezone.now())
     response = Client().get(url("qr_checkin", meeting, code))
     assert response.status_code == 302 and "/auth/login/" in response["Location"]
     assert "next=" in response["Location"]
@@ -317,7 +319,7 @@ def test_marking_the_invitation_of_another_meeting_is_refused(meeting, secretary
 
 
 def test_display_opens_with_its_token_without_sign_in(meeting) -> None:
-    live = actions.live_state(meeting)
+    live = live_state(meeting)
     response = Client().get(reverse("live:display", args=[live.display_token]))
     assert response.status_code == 200
     assert response["Referrer-Policy"] == "no-referrer"
@@ -336,7 +338,7 @@ def test_display_qr_is_a_standalone_svg_document_with_its_namespace(meeting) -> 
     """Without xmlns the code parsed as image/svg+xml is not SVG, and the screens drew it 0x0."""
     from xml.etree import ElementTree
 
-    live = actions.live_state(meeting)
+    live = live_state(meeting)
     response = Client().get(reverse("live:display_qr", args=[live.display_token]))
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     assert response.content.startswith(b"<?xml")
@@ -357,15 +359,15 @@ def test_display_qr_encodes_the_qr_check_in_url(meeting, monkeypatch) -> None:
         return original(text)
 
     monkeypatch.setattr(live.views, "_qr_svg_document", spy)
-    live_state = actions.live_state(meeting)
-    Client().get(reverse("live:display_qr", args=[live_state.display_token]))
-    code = rules.qr_code(live_state, timezone.now())
+    state = live_state(meeting)
+    Client().get(reverse("live:display_qr", args=[state.display_token]))
+    code = rules.qr_code(state, timezone.now())
     assert seen == [f"http://testserver{url('qr_checkin', meeting, code)}"]
 
 
 def test_the_screens_get_the_refresh_interval_of_the_code_from_the_settings(meeting, leader, settings) -> None:
     settings.LIVE_QR_REFRESH_SECONDS = 2
-    live = actions.live_state(meeting)
+    live = live_state(meeting)
     assert (
         'data-qr-refresh-ms="2000"' in Client().get(reverse("live:display", args=[live.display_token])).content.decode()
     )
@@ -373,7 +375,7 @@ def test_the_screens_get_the_refresh_interval_of_the_code_from_the_settings(meet
 
 
 def test_display_snapshot_has_no_personal_section(meeting) -> None:
-    live = actions.live_state(meeting)
+    live = live_state(meeting)
     data = Client().get(reverse("live:display_snapshot", args=[live.display_token])).json()
     assert "me" not in data and "attendance_list" not in data and data["meeting"]["id"] == meeting.pk
 

@@ -11,9 +11,13 @@ from channels.db import database_sync_to_async
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from live import actions, voting
+from accounts.permissions import Perm, can
+from live import voting
+from live.actions import checkin
+from live.actions import room as room_actions
+from live.actions import voting as vote_actions
 from live.tests.test_consumers import _close_connections, connected  # noqa: F401 - fixture
-from meetings import actions as meeting_actions
+from meetings.actions.invitations import do_answer_invitation
 from meetings.models import Answer, Invitation
 from polls.models import Participation, Poll, PollState
 
@@ -28,17 +32,17 @@ def vote_choices(poll: Poll, option_index: int = 0) -> dict[int, int]:
 
 @pytest.fixture
 def open_vote(started, leader, attendee):  # type: ignore[no-untyped-def]
-    actions.do_check_in(attendee, started)
-    return voting.do_create_vote(leader, started, question="Thông qua nghị quyết?", open_now=True)
+    checkin.do_check_in(attendee, started)
+    return vote_actions.do_create_vote(leader, started, question="Thông qua nghị quyết?", open_now=True)
 
 
 def test_only_runners_create_votes_and_only_while_in_progress(meeting, leader, attendee) -> None:
     with pytest.raises(ValidationError):
-        voting.do_create_vote(leader, meeting, question="Sớm quá?")
-    actions.do_start_meeting(leader, meeting)
+        vote_actions.do_create_vote(leader, meeting, question="Sớm quá?")
+    room_actions.do_start_meeting(leader, meeting)
     with pytest.raises(PermissionDenied):
-        voting.do_create_vote(attendee, meeting, question="Tôi tạo được không?")
-    poll = voting.do_create_vote(leader, meeting, question="Thông qua?")
+        vote_actions.do_create_vote(attendee, meeting, question="Tôi tạo được không?")
+    poll = vote_actions.do_create_vote(leader, meeting, question="Thông qua?")
     assert [o.label for o in poll.questions.get().options.order_by("order")] == [
         "Tán thành",
         "Không tán thành",
@@ -48,7 +52,17 @@ def test_only_runners_create_votes_and_only_while_in_progress(meeting, leader, a
 
 def test_an_attendee_who_has_not_checked_in_cannot_vote(open_vote, colleague) -> None:
     with pytest.raises(PermissionDenied):
-        voting.do_vote(colleague, open_vote, vote_choices(open_vote))
+        vote_actions.do_vote(colleague, open_vote, vote_choices(open_vote))
+    assert not Participation.objects.exists()
+
+
+def test_an_outside_guest_never_votes_even_when_checked_in(open_vote, attendee) -> None:
+    assert can(attendee, Perm.CAST_BALLOT, open_vote)
+    attendee.is_external = True
+    attendee.save(update_fields=["is_external"])
+    assert not can(attendee, Perm.CAST_BALLOT, open_vote)
+    with pytest.raises(PermissionDenied):
+        vote_actions.do_vote(attendee, open_vote, vote_choices(open_vote))
     assert not Participation.objects.exists()
 
 
@@ -57,13 +71,13 @@ def test_a_substitute_votes_instead_of_the_person_replaced(meeting, organiser, l
 
     substitute = make_user("snv.thaythe2", province["snv"], full_name="Cao Thị Thế")
     invitation = Invitation.objects.get(meeting=meeting, user=attendee)
-    meeting_actions.do_answer_invitation(organiser, invitation, answer=Answer.DELEGATED, substitute=substitute)
-    actions.do_start_meeting(leader, meeting)
-    actions.do_check_in(substitute, meeting)
-    poll = voting.do_create_vote(leader, meeting, question="Thông qua?", open_now=True)
+    do_answer_invitation(organiser, invitation, answer=Answer.DELEGATED, substitute=substitute)
+    room_actions.do_start_meeting(leader, meeting)
+    checkin.do_check_in(substitute, meeting)
+    poll = vote_actions.do_create_vote(leader, meeting, question="Thông qua?", open_now=True)
     with pytest.raises(PermissionDenied):
-        voting.do_vote(attendee, poll, vote_choices(poll))
-    voting.do_vote(substitute, poll, vote_choices(poll))
+        vote_actions.do_vote(attendee, poll, vote_choices(poll))
+    vote_actions.do_vote(substitute, poll, vote_choices(poll))
     assert list(Participation.objects.values_list("voter_id", flat=True)) == [substitute.pk]
 
 
@@ -112,22 +126,22 @@ def test_bad_create_input_is_refused_and_creates_nothing(client, started, leader
 
 
 def test_closing_publishes_results_and_ending_the_meeting_closes_open_votes(open_vote, leader, attendee) -> None:
-    voting.do_vote(attendee, open_vote, vote_choices(open_vote, 1))
-    closed = voting.do_close_vote(leader, open_vote)
+    vote_actions.do_vote(attendee, open_vote, vote_choices(open_vote, 1))
+    closed = vote_actions.do_close_vote(leader, open_vote)
     data = voting.poll_data(closed)
     assert data["state"] == "closed" and {r["label"]: r["count"] for r in data["results"]}["Không tán thành"] == 1
     assert data["questions_results"][0]["named_count"] == 1 and "named" not in data["questions_results"][0]
     assert voting.named_choices(closed)[0]["named"][0]["voter_id"] == attendee.pk
-    another = voting.do_create_vote(leader, open_vote.meeting, question="Còn mở?", open_now=True)
-    actions.do_end_meeting(leader, open_vote.meeting)
+    another = vote_actions.do_create_vote(leader, open_vote.meeting, question="Còn mở?", open_now=True)
+    room_actions.do_end_meeting(leader, open_vote.meeting)
     assert Poll.objects.get(pk=another.pk).state == PollState.CLOSED
 
 
 def test_secret_vote_results_name_nobody(started, leader, attendee) -> None:
-    actions.do_check_in(attendee, started)
-    poll = voting.do_create_vote(leader, started, question="Bỏ phiếu kín?", secret=True, open_now=True)
-    voting.do_vote(attendee, poll, vote_choices(poll))
-    closed = voting.do_close_vote(leader, poll)
+    checkin.do_check_in(attendee, started)
+    poll = vote_actions.do_create_vote(leader, started, question="Bỏ phiếu kín?", secret=True, open_now=True)
+    vote_actions.do_vote(attendee, poll, vote_choices(poll))
+    closed = vote_actions.do_close_vote(leader, poll)
     data = voting.poll_data(closed)
     assert data["questions_results"][0]["named_count"] == 0
     assert voting.named_choices(closed) == []
@@ -136,11 +150,11 @@ def test_secret_vote_results_name_nobody(started, leader, attendee) -> None:
 def test_the_list_of_who_chose_what_is_served_only_after_closing_and_only_to_people_who_see_the_meeting(
     client, open_vote, leader, attendee, outsider
 ) -> None:
-    voting.do_vote(attendee, open_vote, vote_choices(open_vote, 2))
+    vote_actions.do_vote(attendee, open_vote, vote_choices(open_vote, 2))
     url = reverse("live:poll_named", args=[open_vote.meeting_id, open_vote.pk])
     client.force_login(leader)
     assert client.get(url).json() == {"poll": open_vote.pk, "questions": []}  # still open: nothing yet
-    voting.do_close_vote(leader, open_vote)
+    vote_actions.do_close_vote(leader, open_vote)
     rows = client.get(url).json()["questions"][0]["named"]
     assert [(r["voter_id"], r["option"]) for r in rows] == [(attendee.pk, "Không biểu quyết")]
     client.force_login(attendee)
@@ -155,8 +169,8 @@ def test_the_closed_vote_event_is_encoded_once_and_carries_no_names(open_vote, l
 
     from live import events
 
-    voting.do_vote(attendee, open_vote, vote_choices(open_vote))
-    data = voting.poll_data(voting.do_close_vote(leader, open_vote))
+    vote_actions.do_vote(attendee, open_vote, vote_choices(open_vote))
+    data = voting.poll_data(vote_actions.do_close_vote(leader, open_vote))
     message = events.encode(7, "poll", data)
     assert set(message) == {"type", "text"} and message["type"] == "live.event"
     frame = json.loads(message["text"])

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from accounts.models import Right
+from accounts.models import Right, User
 from conftest import make_user
-from meetings import actions
-from meetings.actions import AgendaLine, MeetingData
+from meetings.actions.approval import do_approve_meeting
+from meetings.actions.registration import AgendaLine, MeetingData, do_create_meeting, do_submit_meeting
 from meetings.models import Meeting, Room
 
 
@@ -52,7 +52,7 @@ def room(province):  # type: ignore[no-untyped-def]
 
 
 def data_for(
-    chair: Any, attendees: list[Any], *, start_in: timedelta = timedelta(days=5), hours: int = 2, **extra: Any
+    chair: User, attendees: list[User], *, start_in: timedelta = timedelta(days=5), hours: int = 2, **extra: Any
 ) -> MeetingData:
     start = (timezone.now() + start_in).replace(second=0, microsecond=0)
     values: dict[str, Any] = {
@@ -68,13 +68,13 @@ def data_for(
     return MeetingData(**values)
 
 
-def create(organiser: Any, chair: Any, attendees: list[Any], **kwargs: Any) -> Meeting:
-    return actions.do_create_meeting(organiser, data_for(chair, attendees, **kwargs))
+def create(organiser: User, chair: User, attendees: list[User], **kwargs: Any) -> Meeting:
+    return do_create_meeting(organiser, data_for(chair, attendees, **kwargs))
 
 
-def approved(organiser: Any, leader: Any, attendees: list[Any], **kwargs: Any) -> Meeting:
+def approved(organiser: User, leader: User, attendees: list[User], **kwargs: Any) -> Meeting:
     meeting = create(organiser, leader, attendees, **kwargs)
-    actions.do_submit_meeting(organiser, meeting)
+    do_submit_meeting(organiser, meeting)
     meeting.refresh_from_db()
     justification = "Cần họp gấp" if kwargs.get("start_in", timedelta(days=5)) < timedelta(days=2) else ""
-    return actions.do_approve_meeting(leader, meeting, justification=justification)
+    return do_approve_meeting(leader, meeting, justification=justification)

@@ -9,8 +9,9 @@ import pytest
 
 from accounts.permissions import Perm, can
 from conftest import login
-from meetings import actions
 from meetings.access import visible_meetings
+from meetings.actions.approval import do_approve_meeting
+from meetings.actions.registration import do_submit_meeting
 from meetings.tests.conftest import approved, create
 
 
@@ -25,10 +26,10 @@ def test_a_draft_is_seen_by_its_organiser_and_unit_admin_only(
 
 def test_attendees_see_the_meeting_only_after_approval(organiser, leader, attendee) -> None:
     meeting = create(organiser, leader, [attendee])
-    actions.do_submit_meeting(organiser, meeting)
+    do_submit_meeting(organiser, meeting)
     meeting.refresh_from_db()
     assert can(leader, Perm.VIEW_MEETING, meeting) and not can(attendee, Perm.VIEW_MEETING, meeting)
-    actions.do_approve_meeting(leader, meeting)
+    do_approve_meeting(leader, meeting)
     meeting.refresh_from_db()
     assert can(attendee, Perm.VIEW_MEETING, meeting)
     assert list(visible_meetings(attendee)) == [meeting]

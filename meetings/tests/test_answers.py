@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.permissions import Perm, can
 from audit.models import AuditEntry
 from conftest import login, make_user
-from meetings import actions
+from meetings.actions.invitations import do_answer_invitation, do_name_unit_attendees
 from meetings.models import Answer, Invitation, MeetingKind
 from meetings.tests.conftest import approved
 
@@ -26,24 +26,20 @@ def my_invitation(meeting, user) -> Invitation:  # type: ignore[no-untyped-def]
 
 
 def test_invitee_confirms(meeting, attendee) -> None:
-    invitation = actions.do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
+    invitation = do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
     assert invitation.answer == Answer.CONFIRMED and invitation.answered_by == attendee
 
 
 def test_declining_needs_a_reason(meeting, attendee) -> None:
     with pytest.raises(ValidationError):
-        actions.do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.DECLINED)
+        do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.DECLINED)
     assert my_invitation(meeting, attendee).answer == Answer.PENDING
-    actions.do_answer_invitation(
-        attendee, my_invitation(meeting, attendee), answer=Answer.DECLINED, reason="Đi công tác"
-    )
+    do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.DECLINED, reason="Đi công tác")
     assert my_invitation(meeting, attendee).reason == "Đi công tác"
 
 
 def test_substitute_gets_the_rights_and_the_original_loses_them(meeting, attendee, colleague) -> None:
-    actions.do_answer_invitation(
-        attendee, my_invitation(meeting, attendee), answer=Answer.DELEGATED, substitute=colleague
-    )
+    do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.DELEGATED, substitute=colleague)
     substitute = my_invitation(meeting, colleague)
     assert substitute.substitute_for == my_invitation(meeting, attendee)
     assert can(colleague, Perm.VIEW_MEETING, meeting)
@@ -52,48 +48,38 @@ def test_substitute_gets_the_rights_and_the_original_loses_them(meeting, attende
 
 
 def test_taking_the_place_back_removes_the_substitute(meeting, attendee, colleague) -> None:
-    actions.do_answer_invitation(
-        attendee, my_invitation(meeting, attendee), answer=Answer.DELEGATED, substitute=colleague
-    )
+    do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.DELEGATED, substitute=colleague)
     # The organiser records that the invitee attends in person after all.
-    actions.do_answer_invitation(meeting.organiser, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
+    do_answer_invitation(meeting.organiser, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
     assert not Invitation.objects.filter(meeting=meeting, user=colleague).exists()
     assert can(attendee, Perm.VIEW_MEETING, meeting)
 
 
 def test_substitute_must_be_from_the_same_unit(meeting, attendee, stc_member) -> None:
     with pytest.raises(ValidationError):
-        actions.do_answer_invitation(
-            attendee, my_invitation(meeting, attendee), answer=Answer.DELEGATED, substitute=stc_member
-        )
+        do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.DELEGATED, substitute=stc_member)
     assert not Invitation.objects.filter(meeting=meeting, user=stc_member).exists()
 
 
 def test_an_already_invited_person_cannot_be_the_substitute(organiser, leader, attendee, colleague) -> None:
     meeting = approved(organiser, leader, [attendee, colleague])
     with pytest.raises(ValidationError):
-        actions.do_answer_invitation(
-            attendee, my_invitation(meeting, attendee), answer=Answer.DELEGATED, substitute=colleague
-        )
+        do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.DELEGATED, substitute=colleague)
     assert my_invitation(meeting, attendee).answer == Answer.PENDING
 
 
 def test_a_substitute_cannot_pass_the_invitation_on(meeting, attendee, colleague, province) -> None:
     third = make_user("snv.phong3", province["snv"])
-    actions.do_answer_invitation(
-        attendee, my_invitation(meeting, attendee), answer=Answer.DELEGATED, substitute=colleague
-    )
+    do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.DELEGATED, substitute=colleague)
     with pytest.raises(ValidationError):
-        actions.do_answer_invitation(
-            colleague, my_invitation(meeting, colleague), answer=Answer.DELEGATED, substitute=third
-        )
+        do_answer_invitation(colleague, my_invitation(meeting, colleague), answer=Answer.DELEGATED, substitute=third)
 
 
 def test_late_answer_to_a_regular_meeting_is_refused_naming_the_rule(meeting, attendee, monkeypatch) -> None:
     after = meeting.start - timedelta(days=1) + timedelta(seconds=1)
     monkeypatch.setattr(timezone, "now", lambda: after)
     with pytest.raises(ValidationError) as info:
-        actions.do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
+        do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
     assert "Điều 6.3" in info.value.messages[0]
     assert my_invitation(meeting, attendee).answer == Answer.PENDING
 
@@ -101,7 +87,7 @@ def test_late_answer_to_a_regular_meeting_is_refused_naming_the_rule(meeting, at
 def test_answer_exactly_at_the_deadline_is_accepted(meeting, attendee, monkeypatch) -> None:
     edge = meeting.start - timedelta(days=1)
     monkeypatch.setattr(timezone, "now", lambda: edge)
-    actions.do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
+    do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
     stored = my_invitation(meeting, attendee)
     assert stored.answer == Answer.CONFIRMED
     assert stored.answered_at == edge
@@ -111,7 +97,7 @@ def test_urgent_meeting_answers_stay_open_until_the_start(organiser, leader, att
     meeting = approved(organiser, leader, [attendee], start_in=timedelta(hours=5), kind=MeetingKind.URGENT)
     just_before = meeting.start - timedelta(minutes=1)
     monkeypatch.setattr(timezone, "now", lambda: just_before)
-    actions.do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
+    do_answer_invitation(attendee, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
     stored = my_invitation(meeting, attendee)
     assert stored.answer == Answer.CONFIRMED
     assert stored.answered_at == just_before
@@ -120,7 +106,7 @@ def test_urgent_meeting_answers_stay_open_until_the_start(organiser, leader, att
 def test_organiser_records_a_late_answer_on_behalf_and_it_is_audited(meeting, organiser, attendee, monkeypatch) -> None:
     after = meeting.start - timedelta(hours=2)
     monkeypatch.setattr(timezone, "now", lambda: after)
-    actions.do_answer_invitation(
+    do_answer_invitation(
         organiser, my_invitation(meeting, attendee), answer=Answer.DECLINED, reason="Báo qua điện thoại"
     )
     entry = AuditEntry.objects.get(action="meeting.answered_on_behalf")
@@ -129,7 +115,7 @@ def test_organiser_records_a_late_answer_on_behalf_and_it_is_audited(meeting, or
 
 def test_an_outsider_cannot_answer_for_someone(meeting, attendee, stc_member, client) -> None:
     with pytest.raises(PermissionDenied):
-        actions.do_answer_invitation(stc_member, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
+        do_answer_invitation(stc_member, my_invitation(meeting, attendee), answer=Answer.CONFIRMED)
     login(client, stc_member)
     response = client.post(
         f"/meetings/invitations/{my_invitation(meeting, attendee).pk}/answer/", {"answer": "confirmed"}
@@ -163,10 +149,10 @@ def test_unit_receiver_names_who_attends(organiser, leader, province, stc_member
     unit_invitation = meeting.invitations.get(kind=InvitationKind.UNIT)
     assert can(receiver, Perm.VIEW_MEETING, meeting)
     with pytest.raises(ValidationError):
-        actions.do_name_unit_attendees(receiver, unit_invitation, [organiser])  # not of that unit
-    actions.do_name_unit_attendees(receiver, unit_invitation, [stc_member])
+        do_name_unit_attendees(receiver, unit_invitation, [organiser])  # not of that unit
+    do_name_unit_attendees(receiver, unit_invitation, [stc_member])
     unit_invitation.refresh_from_db()
     assert unit_invitation.answer == Answer.NAMED
     assert can(stc_member, Perm.VIEW_MEETING, meeting)
     with pytest.raises(PermissionDenied):
-        actions.do_name_unit_attendees(stc_member, unit_invitation, [stc_member])
+        do_name_unit_attendees(stc_member, unit_invitation, [stc_member])

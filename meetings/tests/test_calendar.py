@@ -10,9 +10,11 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from accounts.actions import do_set_user_active
+from accounts.actions.users import do_set_user_active
 from conftest import login
-from meetings import actions
+from meetings.actions.calendar_feeds import do_rotate_calendar_feed
+from meetings.actions.registration import do_submit_meeting
+from meetings.actions.scheduling import do_cancel_meeting
 from meetings.models import CalendarFeed, MeetingStatus
 from meetings.tests.conftest import approved, create
 
@@ -122,7 +124,7 @@ def test_room_schedule_is_404_for_rooms_outside_my_reach(
 
 def test_cancelled_meeting_is_struck_through(client, organiser, leader, attendee) -> None:
     meeting = approved(organiser, leader, [attendee])
-    actions.do_cancel_meeting(organiser, meeting, reason="Hoãn do bão")
+    do_cancel_meeting(organiser, meeting, reason="Hoãn do bão")
     login(client, attendee)
     html = schedule(client, meeting)
     assert f'data-meeting-id="{meeting.pk}" data-status="{MeetingStatus.CANCELLED}"' in html
@@ -133,7 +135,7 @@ def test_drafts_are_not_on_the_schedule(client, organiser, leader, attendee) -> 
     meeting = create(organiser, leader, [attendee])
     login(client, organiser)
     assert not shown(schedule(client, meeting), meeting)
-    actions.do_submit_meeting(organiser, meeting)
+    do_submit_meeting(organiser, meeting)
     assert shown(schedule(client, meeting), meeting)
 
 
@@ -194,8 +196,8 @@ def test_feed_works_without_sign_in_and_stops_after_rotation(client, organiser, 
     mine = approved(organiser, leader, [attendee])
     other = approved(organiser, leader, [colleague], start_in=timedelta(days=6))
     cancelled = approved(organiser, leader, [attendee], start_in=timedelta(days=7))
-    actions.do_cancel_meeting(organiser, cancelled, reason="Không còn cần thiết")
-    old_token = actions.do_rotate_calendar_feed(attendee).token
+    do_cancel_meeting(organiser, cancelled, reason="Không còn cần thiết")
+    old_token = do_rotate_calendar_feed(attendee).token
 
     response = client.get(f"/ical/{old_token}.ics")  # a calendar program: no session
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
@@ -203,7 +205,7 @@ def test_feed_works_without_sign_in_and_stops_after_rotation(client, organiser, 
     assert f"{mine.uid}@ecabinet" in events and f"{other.uid}@ecabinet" not in events
     assert str(events[f"{cancelled.uid}@ecabinet"]["STATUS"]) == "CANCELLED"
 
-    new_token = actions.do_rotate_calendar_feed(attendee).token
+    new_token = do_rotate_calendar_feed(attendee).token
     assert client.get(f"/ical/{old_token}.ics").status_code == 404
     assert client.get(f"/ical/{new_token}.ics").status_code == 200
 
@@ -211,14 +213,14 @@ def test_feed_works_without_sign_in_and_stops_after_rotation(client, organiser, 
 def test_feed_covers_30_days_back_to_one_year_ahead(client, organiser, leader, attendee) -> None:
     near = approved(organiser, leader, [attendee])
     far = approved(organiser, leader, [attendee], start_in=timedelta(days=400))
-    token = actions.do_rotate_calendar_feed(attendee).token
+    token = do_rotate_calendar_feed(attendee).token
     events = feed_events(client.get(f"/ical/{token}.ics").content)
     assert f"{near.uid}@ecabinet" in events and f"{far.uid}@ecabinet" not in events
 
 
 def test_feed_of_unknown_token_or_inactive_user_is_404(client, attendee, snv_admin) -> None:
     assert client.get("/ical/no-such-token.ics").status_code == 404
-    token = actions.do_rotate_calendar_feed(attendee).token
+    token = do_rotate_calendar_feed(attendee).token
     do_set_user_active(snv_admin, attendee, active=False)
     assert client.get(f"/ical/{token}.ics").status_code == 404
 
@@ -279,6 +281,6 @@ def test_an_outsider_does_not_see_a_started_or_ended_meeting(
 def test_the_feed_keeps_a_started_meeting_confirmed(client, organiser, leader, attendee) -> None:
     meeting = approved(organiser, leader, [attendee], **at(5, 9))
     _set_status(meeting, MeetingStatus.IN_PROGRESS)
-    token = actions.do_rotate_calendar_feed(attendee).token
+    token = do_rotate_calendar_feed(attendee).token
     events = Calendar.from_ical(client.get(f"/ical/{token}.ics").content).walk("VEVENT")
     assert [str(e["status"]) for e in events] == ["CONFIRMED"]

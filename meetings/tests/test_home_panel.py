@@ -13,7 +13,8 @@ from django.utils import translation
 
 from accounts.models import Right
 from conftest import login, make_user
-from meetings import actions
+from meetings.actions.invitations import do_answer_invitation
+from meetings.actions.registration import do_submit_meeting
 from meetings.models import Answer, Invitation
 from meetings.tests.conftest import approved, create
 
@@ -55,7 +56,7 @@ def test_unanswered_invitation_is_listed_with_its_answer_link_until_answered(
     owed = section(home(client), "home-unanswered")
     assert f'href="/meetings/{meeting.pk}/#answer"' in owed
     invitation = Invitation.objects.get(meeting=meeting, user=attendee)
-    actions.do_answer_invitation(attendee, invitation, answer=Answer.CONFIRMED)
+    do_answer_invitation(attendee, invitation, answer=Answer.CONFIRMED)
     html = home(client)
     assert 'data-testid="home-unanswered"' not in html
     assert f'data-meeting-id="{meeting.pk}"' in section(html, "home-meetings")  # still one of my meetings
@@ -70,7 +71,7 @@ def test_the_meeting_page_has_the_answer_anchor(client, organiser, leader, atten
 def test_substitute_owes_an_answer_in_place_of_the_invitee(client, organiser, leader, attendee, colleague) -> None:
     meeting = approved(organiser, leader, [attendee])
     invitation = Invitation.objects.get(meeting=meeting, user=attendee)
-    actions.do_answer_invitation(attendee, invitation, answer=Answer.DELEGATED, substitute=colleague)
+    do_answer_invitation(attendee, invitation, answer=Answer.DELEGATED, substitute=colleague)
     login(client, colleague)
     assert f'href="/meetings/{meeting.pk}/#answer"' in section(home(client), "home-unanswered")
     login(client, attendee)
@@ -83,7 +84,7 @@ def test_approval_waiting_for_the_leader_is_on_his_home_with_a_vietnamese_countd
     client, organiser, leader, attendee
 ) -> None:
     meeting = create(organiser, leader, [attendee], start_in=timedelta(days=10))
-    actions.do_submit_meeting(organiser, meeting)
+    do_submit_meeting(organiser, meeting)
     login(client, leader)
     approvals = section(home(client), "home-approvals")
     assert f'data-meeting-id="{meeting.pk}"' in approvals
@@ -94,7 +95,7 @@ def test_approval_waiting_for_the_leader_is_on_his_home_with_a_vietnamese_countd
 
 def test_approval_is_not_on_the_home_of_the_organiser_or_an_attendee(client, organiser, leader, attendee) -> None:
     meeting = create(organiser, leader, [attendee])
-    actions.do_submit_meeting(organiser, meeting)
+    do_submit_meeting(organiser, meeting)
     for user in (organiser, attendee):
         login(client, user)
         assert 'data-testid="home-approvals"' not in home(client)
@@ -103,7 +104,7 @@ def test_approval_is_not_on_the_home_of_the_organiser_or_an_attendee(client, org
 def test_an_outsider_sees_nothing_of_the_meeting_on_home(client, organiser, leader, attendee, stc_member) -> None:
     stc_leader = make_user("stc.lanhdao", stc_member.unit, Right.LEADER)
     submitted = create(organiser, leader, [attendee], title="Họp chờ duyệt")
-    actions.do_submit_meeting(organiser, submitted)
+    do_submit_meeting(organiser, submitted)
     meeting = approved(organiser, leader, [attendee], start_in=timedelta(days=6))
     for outsider in (stc_member, stc_leader):
         login(client, outsider)
@@ -136,7 +137,7 @@ def test_unit_invitation_is_owed_by_the_unit_receiver(client, organiser, leader,
 def test_home_query_count_does_not_grow_with_meetings(client, organiser, leader, attendee, colleague) -> None:
     approved(organiser, leader, [attendee, colleague])
     pending = create(organiser, leader, [attendee], start_in=timedelta(days=9))
-    actions.do_submit_meeting(organiser, pending)
+    do_submit_meeting(organiser, pending)
     login(client, leader)
     home(client)  # warm the session and caches
     with CaptureQueriesContext(connection) as few:
@@ -144,7 +145,7 @@ def test_home_query_count_does_not_grow_with_meetings(client, organiser, leader,
     for days in (6, 7, 8):
         approved(organiser, leader, [attendee, colleague], start_in=timedelta(days=days, hours=days))
         more = create(organiser, leader, [attendee], start_in=timedelta(days=days + 10))
-        actions.do_submit_meeting(organiser, more)
+        do_submit_meeting(organiser, more)
     with CaptureQueriesContext(connection) as many:
         html = home(client)
     assert html.count('data-testid="home-approval-item"') == 4

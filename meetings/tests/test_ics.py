@@ -9,7 +9,8 @@ import pytest
 from icalendar import Calendar
 
 from conftest import login
-from meetings import actions
+from meetings.actions.registration import do_submit_meeting
+from meetings.actions.scheduling import do_cancel_meeting, do_postpone_meeting
 from meetings.ics import calendar_bytes
 from meetings.tests.conftest import approved, create
 from notifications import attachments as notification_attachments
@@ -45,7 +46,7 @@ def test_sequence_increments_after_postponement(organiser, leader, attendee) -> 
     meeting = approved(organiser, leader, [attendee])
     before = only_event(calendar_bytes([meeting], name="x"))
     new_start = meeting.start + timedelta(days=2)
-    meeting = actions.do_postpone_meeting(
+    meeting = do_postpone_meeting(
         organiser, meeting, start=new_start, end=new_start + timedelta(hours=1), reason="Trùng lịch"
     )
     after = only_event(calendar_bytes([meeting], name="x"))
@@ -57,7 +58,7 @@ def test_sequence_increments_after_postponement(organiser, leader, attendee) -> 
 
 def test_cancellation_is_a_cancelled_event(organiser, leader, attendee) -> None:
     meeting = approved(organiser, leader, [attendee])
-    meeting = actions.do_cancel_meeting(organiser, meeting, reason="Lãnh đạo đi công tác")
+    meeting = do_cancel_meeting(organiser, meeting, reason="Lãnh đạo đi công tác")
     event = only_event(calendar_bytes([meeting], name="x"))
     assert str(event["STATUS"]) == "CANCELLED"
     assert event["SEQUENCE"] == 2
@@ -66,7 +67,7 @@ def test_cancellation_is_a_cancelled_event(organiser, leader, attendee) -> None:
 
 def test_a_meeting_waiting_for_approval_is_tentative(organiser, leader, attendee) -> None:
     meeting = create(organiser, leader, [attendee])
-    actions.do_submit_meeting(organiser, meeting)
+    do_submit_meeting(organiser, meeting)
     meeting.refresh_from_db()
     assert str(only_event(calendar_bytes([meeting], name="x"))["STATUS"]) == "TENTATIVE"
 

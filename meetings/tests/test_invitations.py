@@ -9,8 +9,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import make_user
-from meetings import actions
-from meetings.actions import Guest
+from meetings.actions.approval import do_approve_meeting
+from meetings.actions.invitations import do_answer_invitation
+from meetings.actions.registration import Guest, do_submit_meeting
+from meetings.actions.scheduling import do_cancel_meeting, do_postpone_meeting
 from meetings.models import Answer, Invitation
 from meetings.tasks import remind_approver, remind_unanswered
 from meetings.tests.conftest import approved, create
@@ -47,7 +49,7 @@ def test_approval_sends_invitations_by_app_email_and_sms(organiser, leader, atte
 
 def test_nothing_is_sent_before_approval(organiser, leader, attendee) -> None:
     meeting = create(organiser, leader, [attendee])
-    actions.do_submit_meeting(organiser, meeting)
+    do_submit_meeting(organiser, meeting)
     assert events_for(attendee) == []
     assert events_for(leader) == ["meeting.approval_requested"]
 
@@ -57,28 +59,26 @@ def test_submission_schedules_the_approver_reminder_before_the_deadline(
 ) -> None:
     meeting = create(organiser, leader, [attendee])
     with django_capture_on_commit_callbacks(execute=True):
-        actions.do_submit_meeting(organiser, meeting)
+        do_submit_meeting(organiser, meeting)
     task = DBTaskResult.objects.get(task_path="meetings.tasks.remind_approver")
     assert timezone.now() < task.run_after < meeting.start - timedelta(days=2)
 
 
 def test_approver_reminder_only_while_still_waiting(organiser, leader, attendee) -> None:
     meeting = create(organiser, leader, [attendee])
-    actions.do_submit_meeting(organiser, meeting)
+    do_submit_meeting(organiser, meeting)
     meeting.refresh_from_db()
     assert meeting.submitted_at is not None
     stamp = meeting.submitted_at.isoformat()
     assert remind_approver.call(meeting.pk, stamp) is True
     assert events_for(leader).count("meeting.approval_reminder") == 1
-    actions.do_approve_meeting(leader, meeting)
+    do_approve_meeting(leader, meeting)
     assert remind_approver.call(meeting.pk, stamp) is False
 
 
 def test_answer_reminder_goes_to_those_without_an_answer(organiser, leader, attendee, colleague) -> None:
     meeting = approved(organiser, leader, [attendee, colleague])
-    actions.do_answer_invitation(
-        attendee, Invitation.objects.get(meeting=meeting, user=attendee), answer=Answer.CONFIRMED
-    )
+    do_answer_invitation(attendee, Invitation.objects.get(meeting=meeting, user=attendee), answer=Answer.CONFIRMED)
     assert remind_unanswered.call(meeting.pk, meeting.sequence) == 1
     assert "meeting.answer_reminder" in events_for(colleague)
     assert "meeting.answer_reminder" not in events_for(attendee)
@@ -88,16 +88,14 @@ def test_answer_reminder_goes_to_those_without_an_answer(organiser, leader, atte
 def test_postponement_and_cancellation_reach_everyone(organiser, leader, attendee) -> None:
     meeting = approved(organiser, leader, [attendee])
     start = meeting.start + timedelta(days=1)
-    actions.do_postpone_meeting(
-        organiser, meeting, start=start, end=start + timedelta(hours=1), reason="Trùng lịch UBND tỉnh"
-    )
-    actions.do_cancel_meeting(organiser, meeting, reason="Đã xử lý bằng văn bản")
+    do_postpone_meeting(organiser, meeting, start=start, end=start + timedelta(hours=1), reason="Trùng lịch UBND tỉnh")
+    do_cancel_meeting(organiser, meeting, reason="Đã xử lý bằng văn bản")
     assert {"meeting.postponed", "meeting.cancelled"} <= set(events_for(attendee))
 
 
 def test_substitute_is_invited_and_told_whom_they_replace(organiser, leader, attendee, colleague) -> None:
     meeting = approved(organiser, leader, [attendee])
-    actions.do_answer_invitation(
+    do_answer_invitation(
         attendee, Invitation.objects.get(meeting=meeting, user=attendee), answer=Answer.DELEGATED, substitute=colleague
     )
     note = Notification.objects.get(recipient=colleague, event="meeting.substitute_invited")
@@ -108,7 +106,7 @@ def test_a_rolled_back_approval_sends_nothing(organiser, leader, attendee, monke
     from meetings import notify
 
     meeting = create(organiser, leader, [attendee])
-    actions.do_submit_meeting(organiser, meeting)
+    do_submit_meeting(organiser, meeting)
     meeting.refresh_from_db()
 
     def explode(meeting):  # type: ignore[no-untyped-def]
@@ -116,7 +114,7 @@ def test_a_rolled_back_approval_sends_nothing(organiser, leader, attendee, monke
 
     monkeypatch.setattr(notify, "schedule_answer_reminder", explode)
     with pytest.raises(RuntimeError):
-        actions.do_approve_meeting(leader, meeting)
+        do_approve_meeting(leader, meeting)
     meeting.refresh_from_db()
     assert meeting.status == "submitted"
     assert not Notification.objects.filter(event="meeting.invited").exists()

@@ -4,15 +4,16 @@ header, Vietnamese text with its diacritics, local times, and the answer deadlin
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.utils import timezone
 
 from conftest import login
+from core.nd30 import FontsMissing, place_and_date
 from meetings import rules
-from meetings.actions import Guest
-from meetings.invitation_pdf import FontsMissing, place_and_date, render_invitation_pdf
+from meetings.actions.registration import Guest
+from meetings.invitation_pdf import render_invitation_pdf
 from meetings.tests.conftest import approved, create
 
 A4_POINTS = ("595.28", "841.89")
@@ -181,7 +182,7 @@ def test_a_draft_is_marked_and_signed_by_the_chair(organiser, leader, attendee, 
 
 
 def test_long_agenda_continues_on_numbered_pages(organiser, leader, attendee) -> None:
-    from meetings.actions import AgendaLine
+    from meetings.actions.registration import AgendaLine
 
     agenda = [
         AgendaLine(f"Báo cáo chuyên đề số {n} về cải cách hành chính và chuyển đổi số của tỉnh", "Phòng Tổng hợp", 10)
@@ -191,19 +192,6 @@ def test_long_agenda_continues_on_numbered_pages(organiser, leader, attendee) ->
     pdf = render_invitation_pdf(meeting, compress=False)
     assert len(re.findall(rb"/Type /Page\b", pdf)) >= 2
     assert_shows(pdf_text(pdf), "5.29. Báo cáo chuyên đề số 29", "Vũ Thị Hồng")
-
-
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        (date(2026, 2, 5), "Ninh Bình, ngày 05 tháng 02 năm 2026"),
-        (date(2026, 1, 31), "Ninh Bình, ngày 31 tháng 01 năm 2026"),
-        (date(2026, 11, 9), "Ninh Bình, ngày 09 tháng 11 năm 2026"),
-        (date(2026, 3, 15), "Ninh Bình, ngày 15 tháng 3 năm 2026"),
-    ],
-)
-def test_date_line_pads_days_below_10_and_months_1_and_2(day, expected) -> None:
-    assert place_and_date(day) == expected
 
 
 def test_missing_fonts_name_the_debian_package(organiser, leader, attendee, settings, tmp_path) -> None:

@@ -9,7 +9,9 @@ from django.utils import timezone, translation
 
 from accounts.models import Right
 from conftest import login, make_user
-from meetings import actions
+from meetings.actions.approval import do_approve_meeting
+from meetings.actions.invitations import do_answer_invitation
+from meetings.actions.registration import do_submit_meeting
 from meetings.forms import AnswerForm, MeetingForm
 from meetings.models import Answer, Invitation, Meeting
 from meetings.tests.conftest import approved, create
@@ -26,10 +28,10 @@ def chair_notices(meeting: Meeting, user) -> list[Notification]:  # type: ignore
 def test_the_chair_is_notified_when_the_meeting_he_chairs_is_approved(organiser, leader, attendee, province) -> None:
     chair = make_user("snv.pgd", province["snv"], Right.LEADER, full_name="Trần Phó Giám Đốc")
     meeting = create(organiser, chair, [attendee])
-    actions.do_submit_meeting(organiser, meeting)
+    do_submit_meeting(organiser, meeting)
     meeting.refresh_from_db()
     assert not chair_notices(meeting, chair)  # not before the approval
-    actions.do_approve_meeting(leader, meeting)
+    do_approve_meeting(leader, meeting)
     [notice] = chair_notices(meeting, chair)
     assert meeting.title in notice.title and notice.url == f"/meetings/{meeting.pk}/"
 
@@ -129,7 +131,7 @@ def test_new_meeting_form_is_forbidden_without_the_organiser_right(client, atten
 def _substitute_invitation(organiser, leader, attendee, colleague) -> Invitation:  # type: ignore[no-untyped-def]
     meeting = approved(organiser, leader, [attendee])
     original = Invitation.objects.get(meeting=meeting, user=attendee)
-    actions.do_answer_invitation(attendee, original, answer=Answer.DELEGATED, substitute=colleague)
+    do_answer_invitation(attendee, original, answer=Answer.DELEGATED, substitute=colleague)
     return Invitation.objects.get(meeting=meeting, user=colleague)
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from conftest import login
-from meetings import actions
+from meetings.actions.registration import ConflictWarning, Guest, do_create_meeting, do_submit_meeting
 from meetings.models import Invitation, InvitationKind, Meeting, MeetingFormat, MeetingStatus
 from meetings.tests.conftest import approved, create, data_for
 
@@ -18,10 +18,10 @@ def test_organiser_registers_a_draft_with_agenda_and_invitees(organiser, leader,
         leader,
         [attendee],
         attendee_units=[province["stc"]],
-        guests=[actions.Guest("Ngô Văn Bình", "Công ty TNHH Minh Phát", "binh@minhphat.example", "")],
+        guests=[Guest("Ngô Văn Bình", "Công ty TNHH Minh Phát", "binh@minhphat.example", "")],
         support_staff=[organiser],
     )
-    meeting = actions.do_create_meeting(organiser, data)
+    meeting = do_create_meeting(organiser, data)
     assert meeting.status == MeetingStatus.DRAFT and meeting.unit == province["snv"]
     assert [a.title for a in meeting.agenda_items.all()] == ["Báo cáo tình hình", "Thảo luận"]
     kinds = sorted(meeting.invitations.values_list("kind", "role"))
@@ -30,7 +30,7 @@ def test_organiser_registers_a_draft_with_agenda_and_invitees(organiser, leader,
 
 def test_official_without_the_organiser_right_cannot_register(snv_member, leader, attendee) -> None:
     with pytest.raises(PermissionDenied):
-        actions.do_create_meeting(snv_member, data_for(leader, [attendee]))
+        do_create_meeting(snv_member, data_for(leader, [attendee]))
 
 
 def test_registration_page_is_403_without_the_right(client, snv_member) -> None:
@@ -50,7 +50,7 @@ def test_registration_page_is_403_without_the_right(client, snv_member) -> None:
 )
 def test_bad_registration_is_refused_and_nothing_is_saved(organiser, leader, attendee, overrides, field) -> None:
     with pytest.raises(ValidationError) as info:
-        actions.do_create_meeting(organiser, data_for(leader, [attendee], **overrides))
+        do_create_meeting(organiser, data_for(leader, [attendee], **overrides))
     assert field in info.value.error_dict
     assert not Meeting.objects.exists()
 
@@ -58,7 +58,7 @@ def test_bad_registration_is_refused_and_nothing_is_saved(organiser, leader, att
 def test_submission_needs_an_attendee(organiser, leader) -> None:
     meeting = create(organiser, leader, [])
     with pytest.raises(ValidationError) as info:
-        actions.do_submit_meeting(organiser, meeting)
+        do_submit_meeting(organiser, meeting)
     assert "attendees" in info.value.error_dict
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.DRAFT
@@ -81,9 +81,9 @@ def test_adjacent_bookings_of_a_room_do_not_clash(organiser, leader, attendee, r
 def test_a_room_clash_found_at_submission_is_refused(organiser, leader, attendee, room) -> None:
     first = create(organiser, leader, [attendee], room=room, place="")
     second = create(organiser, leader, [attendee], room=room, place="")  # both drafts: allowed
-    actions.do_submit_meeting(organiser, first)
+    do_submit_meeting(organiser, first)
     with pytest.raises(ValidationError):
-        actions.do_submit_meeting(organiser, second)
+        do_submit_meeting(organiser, second)
     second.refresh_from_db()
     assert second.status == MeetingStatus.DRAFT
 
@@ -91,12 +91,12 @@ def test_a_room_clash_found_at_submission_is_refused(organiser, leader, attendee
 def test_a_busy_person_is_a_warning_the_organiser_must_acknowledge(organiser, leader, attendee) -> None:
     approved(organiser, leader, [attendee])
     other = create(organiser, leader, [attendee], start_in=timedelta(days=5, hours=1))
-    with pytest.raises(actions.ConflictWarning) as info:
-        actions.do_submit_meeting(organiser, other)
+    with pytest.raises(ConflictWarning) as info:
+        do_submit_meeting(organiser, other)
     assert any(attendee.full_name in c for c in info.value.conflicts)
     other.refresh_from_db()
     assert other.status == MeetingStatus.DRAFT
-    actions.do_submit_meeting(organiser, other, acknowledge_conflicts=True)
+    do_submit_meeting(organiser, other, acknowledge_conflicts=True)
     other.refresh_from_db()
     assert other.status == MeetingStatus.SUBMITTED
 
@@ -146,11 +146,11 @@ def test_uploaded_invitation_letter_must_really_be_a_pdf(organiser, leader, atte
     settings.MEDIA_ROOT = tmp_path
     html = SimpleUploadedFile("giay-moi.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
     with pytest.raises(ValidationError) as info:
-        actions.do_create_meeting(organiser, data_for(leader, [attendee], invitation_file=html))
+        do_create_meeting(organiser, data_for(leader, [attendee], invitation_file=html))
     assert "invitation_file" in info.value.error_dict
     assert not Meeting.objects.exists() and not any(tmp_path.rglob("*.pdf"))
     pdf = SimpleUploadedFile("../../etc/giay moi.pdf", b"%PDF-1.7\n%test\n", content_type="application/pdf")
-    meeting = actions.do_create_meeting(organiser, data_for(leader, [attendee], invitation_file=pdf))
+    meeting = do_create_meeting(organiser, data_for(leader, [attendee], invitation_file=pdf))
     stored = tmp_path / meeting.invitation_file.name
     assert stored.is_file() and stored.resolve().is_relative_to(tmp_path)
 

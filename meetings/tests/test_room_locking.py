@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from meetings import actions
+from meetings.actions.registration import do_submit_meeting
 from meetings.models import MeetingStatus
 from meetings.tests.conftest import create
 
@@ -36,7 +36,7 @@ def test_concurrent_submissions_cannot_double_book_a_room(
     def submit(meeting) -> None:  # type: ignore[no-untyped-def]
         try:
             barrier.wait()
-            actions.do_submit_meeting(submitter[meeting.pk], meeting, acknowledge_conflicts=True)
+            do_submit_meeting(submitter[meeting.pk], meeting, acknowledge_conflicts=True)
             outcomes.append("booked")
         except ValidationError:
             outcomes.append("refused")

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from conftest import login
-from meetings import actions
+from meetings.actions.support import do_request_support, do_resolve_support_request
 from meetings.models import SupportKind, SupportStatus
 from meetings.tests.conftest import approved
 from notifications.models import Notification
@@ -17,7 +17,7 @@ from notifications.models import Notification
 
 def test_attendee_asks_for_help_and_the_host_unit_resolves_it(client, organiser, leader, attendee, snv_admin) -> None:
     meeting = approved(organiser, leader, [attendee])
-    request = actions.do_request_support(attendee, meeting, kind=SupportKind.NO_DEVICE, note="Cần mượn máy tính bảng")
+    request = do_request_support(attendee, meeting, kind=SupportKind.NO_DEVICE, note="Cần mượn máy tính bảng")
     assert Notification.objects.filter(recipient=snv_admin, event="meeting.support_requested").exists()
     assert Notification.objects.filter(recipient=organiser, event="meeting.support_requested").exists()
     login(client, organiser)
@@ -33,23 +33,23 @@ def test_request_later_than_one_day_before_is_refused(organiser, leader, attende
     late = meeting.start - timedelta(hours=23)
     monkeypatch.setattr(timezone, "now", lambda: late)
     with pytest.raises(ValidationError) as info:
-        actions.do_request_support(attendee, meeting, kind=SupportKind.NO_ACCOUNT)
+        do_request_support(attendee, meeting, kind=SupportKind.NO_ACCOUNT)
     assert "6.3" in info.value.messages[0]
 
 
 def test_only_invitees_can_ask(organiser, leader, attendee, stc_member) -> None:
     meeting = approved(organiser, leader, [attendee])
     with pytest.raises(PermissionDenied):
-        actions.do_request_support(stc_member, meeting, kind=SupportKind.NO_DEVICE)
+        do_request_support(stc_member, meeting, kind=SupportKind.NO_DEVICE)
 
 
 def test_resolving_twice_and_without_text_is_refused(organiser, leader, attendee, client, stc_admin) -> None:
     meeting = approved(organiser, leader, [attendee])
-    request = actions.do_request_support(attendee, meeting, kind=SupportKind.OTHER)
+    request = do_request_support(attendee, meeting, kind=SupportKind.OTHER)
     with pytest.raises(ValidationError):
-        actions.do_resolve_support_request(organiser, request, resolution="")
-    actions.do_resolve_support_request(organiser, request, resolution="Đã hỗ trợ")
+        do_resolve_support_request(organiser, request, resolution="")
+    do_resolve_support_request(organiser, request, resolution="Đã hỗ trợ")
     with pytest.raises(ValidationError):
-        actions.do_resolve_support_request(organiser, request, resolution="Lần hai")
+        do_resolve_support_request(organiser, request, resolution="Lần hai")
     login(client, stc_admin)
     assert client.post(f"/meetings/support/{request.pk}/resolve/", {"resolution": "x"}).status_code == 404

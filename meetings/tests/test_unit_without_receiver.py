@@ -10,7 +10,7 @@ from django.utils import translation
 from accounts.models import Right
 from audit.models import AuditEntry
 from conftest import login, make_user
-from meetings import actions
+from meetings.actions.registration import do_submit_meeting
 from meetings.models import Invitation
 from meetings.tests.conftest import approved, create
 from notifications.models import Notification
@@ -67,7 +67,7 @@ def test_approver_is_warned_before_approving_and_submission_returns_the_warning(
 ) -> None:
     meeting = create(organiser, leader, [attendee], attendee_units=[province["stc"]])
     with translation.override("vi"):
-        warnings = actions.do_submit_meeting(organiser, meeting)
+        warnings = do_submit_meeting(organiser, meeting)
     assert any(province["stc"].name in w and w.startswith(vi_warning_start()) for w in warnings)
     login(client, leader)
     html = page(client, meeting)

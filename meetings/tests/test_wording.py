@@ -11,7 +11,9 @@ import pytest
 from django.utils import translation
 
 from conftest import login
-from meetings import actions, queries
+from meetings import queries
+from meetings.actions.common import late_submission_warning
+from meetings.actions.registration import do_submit_meeting
 from meetings.templatetags.meeting_time import countdown_text
 from meetings.tests.conftest import approved, create
 
@@ -43,7 +45,7 @@ def test_countdown_is_empty_once_the_deadline_has_passed() -> None:
 @pytest.mark.parametrize("path", ["/meetings/approvals/", "/meetings/{pk}/"])
 def test_the_approval_countdown_reads_in_vietnamese(client, organiser, leader, attendee, path) -> None:
     meeting = create(organiser, leader, [attendee], start_in=timedelta(days=6))
-    actions.do_submit_meeting(organiser, meeting)
+    do_submit_meeting(organiser, meeting)
     login(client, leader)
     html = client.get(path.format(pk=meeting.pk)).content.decode()
     badge = html[html.index('data-testid="countdown">') :].split("</span>")[0]
@@ -88,7 +90,7 @@ def test_the_late_warning_is_shown_once_after_submitting(client, organiser, lead
     page = response.content.decode()
     with translation.override("vi"):
         meeting.refresh_from_db()
-        warning = actions.late_submission_warning(meeting)
+        warning = late_submission_warning(meeting)
     assert meeting.submitted_late
     assert page.count(html_lib.escape(warning)) == 1
     assert page.count("Điều 6.2") == 1

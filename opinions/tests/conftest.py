@@ -20,7 +20,8 @@ from django.utils import timezone
 from accounts.models import Right
 from conftest import make_user
 from meetings.tests.conftest import leader, organiser
-from opinions import actions
+from opinions.actions.answers import do_answer
+from opinions.actions.collections import CollectionInput, do_create_collection
 from opinions.models import Collection
 from polls.actions import QuestionInput
 
@@ -66,7 +67,7 @@ def team(province):  # type: ignore[no-untyped-def]
     }
 
 
-def settings_for(team: dict[str, Any], *, now: datetime | None = None, **overrides: Any) -> actions.CollectionInput:
+def settings_for(team: dict[str, Any], *, now: datetime | None = None, **overrides: Any) -> CollectionInput:
     """Valid settings: released in an hour, expiring in two days; two people and Sở Tài chính
     consulted; question 1 agree/disagree, question 2 with "other"."""
     now = now or timezone.now()
@@ -84,11 +85,11 @@ def settings_for(team: dict[str, Any], *, now: datetime | None = None, **overrid
         "followers": [team["follower"]],
     }
     values.update(overrides)
-    return actions.CollectionInput(**values)
+    return CollectionInput(**values)
 
 
 def make(team: dict[str, Any], **overrides: Any) -> Collection:
-    return actions.do_create_collection(team["creator"], settings_for(team, **overrides))
+    return do_create_collection(team["creator"], settings_for(team, **overrides))
 
 
 @contextmanager
@@ -127,7 +128,7 @@ def ballot(collection: Collection, *codes: str, other: str = "") -> tuple[dict[s
 
 def answer(voter: Any, collection: Collection, *codes: str, other: str = "", unit: Any = None) -> Any:
     choices, others = ballot(collection, *codes, other=other)
-    return actions.do_answer(voter, collection, choices, others, unit=unit)
+    return do_answer(voter, collection, choices, others, unit=unit)
 
 
 def fresh(collection: Collection) -> Collection:

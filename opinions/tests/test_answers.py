@@ -18,8 +18,11 @@ from accounts.models import User
 from accounts.permissions import Perm, can
 from audit.models import AuditEntry
 from notifications.models import Notification
-from opinions import actions, queries, rules
+from opinions import queries, rules
 from opinions.access import access_collection
+from opinions.actions.answers import DuplicateAnswer, do_answer
+from opinions.actions.collections import do_extend_expiry
+from opinions.actions.lifecycle import ensure_closed
 from opinions.models import AnswerRevision, LogEntry, RevisionState
 from opinions.tests.conftest import answer, ballot, expired, expiry_of, fresh, make, opened
 from polls.models import Choice, Participation, PollState
@@ -73,7 +76,7 @@ def test_a_written_opinion_goes_with_other_only(team) -> None:
     question = collection.poll.questions.order_by("order").last()
     assert question is not None
     with opened(collection), pytest.raises(ValidationError):
-        actions.do_answer(team["voter"], collection, choices, {str(question.pk): "Thêm ý kiến"})
+        do_answer(team["voter"], collection, choices, {str(question.pk): "Thêm ý kiến"})
     assert not Participation.objects.exists()
 
 
@@ -82,9 +85,9 @@ def test_every_question_must_be_answered_with_its_own_options(team) -> None:
     first, second = collection.poll.questions.order_by("order")
     with opened(collection):
         with pytest.raises(ValidationError):
-            actions.do_answer(team["voter"], collection, {str(first.pk): first.options.get(code="agree").pk})
+            do_answer(team["voter"], collection, {str(first.pk): first.options.get(code="agree").pk})
         with pytest.raises(ValidationError):
-            actions.do_answer(
+            do_answer(
                 team["voter"],
                 collection,
                 {
@@ -279,11 +282,11 @@ def test_ensure_closed_writes_the_final_hash_and_is_idempotent(team) -> None:
     with opened(collection):
         answer(team["voter"], collection, "agree", "other", other="Chậm lại")
         answer(team["receiver"], collection, "disagree", "agree", unit=team["stc"])
-        assert not actions.ensure_closed(collection)  # not before the expiry
+        assert not ensure_closed(collection)  # not before the expiry
     with expired(collection):
-        assert actions.ensure_closed(collection)
-        assert not actions.ensure_closed(collection)
-        assert not actions.ensure_closed(fresh(collection))
+        assert ensure_closed(collection)
+        assert not ensure_closed(collection)
+        assert not ensure_closed(fresh(collection))
     stored = fresh(collection)
     closes = LogEntry.objects.filter(collection=collection, action="closed")
     assert closes.count() == 1
@@ -350,7 +353,7 @@ def test_a_second_secret_answer_raises_duplicate_answer_and_changes_nothing(team
             list(LogEntry.objects.values_list("seq", "hash")),
             AuditEntry.objects.count(),
         )
-        with pytest.raises(actions.DuplicateAnswer) as info:
+        with pytest.raises(DuplicateAnswer) as info:
             answer(team["voter"], collection, "disagree", "disagree")
         assert info.value.code == "duplicate"
         after = (
@@ -369,7 +372,7 @@ def test_a_secret_unit_ballot_is_counted_once_even_when_its_receiver_changes(tea
         answer(team["receiver"], collection, "agree", "agree", unit=team["stc"])
         team["stc"].document_receiver = team["member"]
         team["stc"].save(update_fields=["document_receiver"])
-        with pytest.raises(actions.DuplicateAnswer):
+        with pytest.raises(DuplicateAnswer):
             answer(team["member"], collection, "disagree", "disagree", unit=team["stc"])
     assert Participation.objects.filter(poll=collection.poll).count() == 1
     assert Choice.objects.filter(poll=collection.poll).count() == 2
@@ -422,7 +425,7 @@ def test_after_an_extension_an_awaiting_answer_may_still_be_replaced(team, setti
     collection = make(team, requires_signature=True)
     with opened(collection):
         answer(team["voter"], collection, "agree", "agree")
-        actions.do_extend_expiry(team["creator"], collection, expiry_of(collection) + timedelta(days=1))
+        do_extend_expiry(team["creator"], collection, expiry_of(collection) + timedelta(days=1))
         answer(team["voter"], fresh(collection), "disagree", "agree")
     assert [r.state for r in queries.history(collection, team["voter"])] == [
         RevisionState.AWAITING_SIGNATURE,

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from documents.tests.conftest import docx_bytes, pdf_bytes, png_bytes
 from documents.tests.hostile import html_as_pdf_bytes
-from opinions import actions
+from opinions.actions.attachments import MAX_FILES_PER_QUESTION, do_attach_files
 from opinions.models import Collection, QuestionAttachment
 from opinions.tests.test_views import form_data, people, released
 
@@ -113,7 +113,7 @@ def test_files_on_a_row_without_a_question_are_refused(client, people, province)
 
 
 def test_more_than_ten_files_on_a_question_are_refused(client, people, province) -> None:
-    files = [upload(f"tai-lieu-{n}.pdf", pdf_bytes(1)) for n in range(actions.MAX_FILES_PER_QUESTION + 1)]
+    files = [upload(f"tai-lieu-{n}.pdf", pdf_bytes(1)) for n in range(MAX_FILES_PER_QUESTION + 1)]
     response = post_create(client, people, province, files_1=files)
     assert response.status_code == 200 and "đính kèm tối đa 10 tài liệu" in response.content.decode()
     assert not Collection.objects.exists()
@@ -123,7 +123,7 @@ def test_the_action_checks_raw_uploads_too_and_stores_nothing_on_a_bad_one(clien
     assert post_create(client, people, province).status_code == 302
     collection = Collection.objects.get()
     with pytest.raises(ValidationError):
-        actions.do_attach_files(
+        do_attach_files(
             people["creator"], collection, {1: [upload("tot.pdf", pdf_bytes(1)), upload("x.pdf", b"MZ\x90\x00")]}
         )
     assert not QuestionAttachment.objects.exists()
@@ -170,7 +170,7 @@ def test_only_the_creator_attaches_a_follower_gets_403_and_an_outsider_404(clien
     client.force_login(people["outsider"])
     assert client.post(edit, data).status_code == 404
     with pytest.raises(PermissionDenied):
-        actions.do_attach_files(people["follower"], collection, {1: [upload("x.pdf", pdf_bytes(1))]})
+        do_attach_files(people["follower"], collection, {1: [upload("x.pdf", pdf_bytes(1))]})
     assert not QuestionAttachment.objects.exists()
 
 
@@ -178,5 +178,5 @@ def test_documents_cannot_be_attached_after_the_release(client, people, province
     assert post_create(client, people, province).status_code == 302
     collection = Collection.objects.get()
     with released(collection), pytest.raises(ValidationError, match="trước khi phát hành|before the release"):
-        actions.do_attach_files(people["creator"], collection, {1: [upload("x.pdf", pdf_bytes(1))]})
+        do_attach_files(people["creator"], collection, {1: [upload("x.pdf", pdf_bytes(1))]})
     assert not QuestionAttachment.objects.exists()

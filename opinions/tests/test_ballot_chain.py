@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from opinions import actions
+from opinions.actions.lifecycle import ensure_closed
 from opinions.models import Collection
 from opinions.tests.conftest import answer, expired, fresh, make, opened
 from polls.ballot_chain import verify_poll
@@ -27,7 +27,7 @@ def answered(team, *, secret: bool = False) -> Collection:  # type: ignore[no-un
             answer(team["voter"], collection, "disagree", "agree")
         answer(team["receiver"], collection, "disagree", "other", other="Lùi thời điểm", unit=team["stc"])
     with expired(collection):
-        actions.ensure_closed(fresh(collection))
+        ensure_closed(fresh(collection))
     return fresh(collection)
 
 

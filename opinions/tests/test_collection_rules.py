@@ -18,8 +18,11 @@ from django.utils import timezone
 from accounts.permissions import Perm, can
 from conftest import make_user
 from notifications.models import Delivery, Notification
-from opinions import actions, queries
+from opinions import queries
 from opinions.access import access_collection
+from opinions.actions.answers import DuplicateAnswer, do_answer
+from opinions.actions.collections import do_create_collection, do_extend_expiry, do_update_collection
+from opinions.actions.lifecycle import ensure_closed, ensure_released
 from opinions.log import check_receipt, verify
 from opinions.models import AnswerRevision, Collection, LogEntry, RevisionState
 from opinions.tests.conftest import at, ballot, expired, make, opened, settings_for
@@ -80,19 +83,19 @@ def test_a_secret_collection_requiring_signatures_is_refused_with_the_explanatio
 
 def test_only_opinion_collectors_and_a_meetings_runners_create(cast, province) -> None:
     with pytest.raises(PermissionDenied):
-        actions.do_create_collection(cast["voter"], settings_for(cast))
+        do_create_collection(cast["voter"], settings_for(cast))
     assert can(cast["creator"], Perm.CREATE_COLLECTION, None)
     assert not can(make_user("khach", province["snv"], is_external=True), Perm.CREATE_COLLECTION, None)
 
 
 def test_everything_is_editable_before_release_and_only_the_expiry_after(cast) -> None:
     collection = make(cast)
-    collection = actions.do_update_collection(
+    collection = do_update_collection(
         cast["creator"], collection, settings_for(cast, questions=[QuestionInput(text="Câu hỏi mới?")])
     )
     assert [q.text for q in collection.poll.questions.all()] == ["Câu hỏi mới?"]
     with opened(collection), pytest.raises(ValidationError) as info:
-        actions.do_update_collection(cast["creator"], collection, settings_for(cast))
+        do_update_collection(cast["creator"], collection, settings_for(cast))
     assert info.value.code == "released"
 
 
@@ -103,20 +106,20 @@ def test_extending_the_expiry_is_audited_logged_and_announced(cast) -> None:
     old = collection.poll.closes_at
     assert old is not None
     with pytest.raises(ValidationError) as info:
-        actions.do_extend_expiry(cast["creator"], collection, old + timedelta(days=1))
+        do_extend_expiry(cast["creator"], collection, old + timedelta(days=1))
     assert info.value.code == "not_released"
     with opened(collection):
         with pytest.raises(ValidationError) as info:
-            actions.do_extend_expiry(cast["creator"], collection, old - timedelta(minutes=1))
+            do_extend_expiry(cast["creator"], collection, old - timedelta(minutes=1))
         assert info.value.code == "not_later"
-        actions.do_extend_expiry(cast["creator"], collection, old + timedelta(days=1))
+        do_extend_expiry(cast["creator"], collection, old + timedelta(days=1))
     collection.refresh_from_db()
     assert collection.poll.closes_at == old + timedelta(days=1)
     assert AuditEntry.objects.filter(action="opinion.extended").exists()
     assert LogEntry.objects.filter(collection=collection, action="extended").exists()
     assert Notification.objects.filter(event="opinion.extended", recipient=cast["follower"]).exists()
     with expired(collection), pytest.raises(ValidationError) as info:
-        actions.do_extend_expiry(cast["creator"], collection, old + timedelta(days=5))
+        do_extend_expiry(cast["creator"], collection, old + timedelta(days=5))
     assert info.value.code == "expired"
 
 
@@ -128,7 +131,7 @@ def test_invisible_before_release_then_listed_and_announced_by_the_channels_chos
         access_collection(cast["voter"], collection.pk)
     with opened(collection):
         assert list(queries.open_for_voter(cast["voter"])) == [collection]
-        assert actions.ensure_released(collection) and not actions.ensure_released(collection)
+        assert ensure_released(collection) and not ensure_released(collection)
     assert Notification.objects.filter(event="opinion.released", recipient=cast["voter"]).exists()
     assert Notification.objects.filter(event="opinion.released", recipient=cast["receiver"]).exists()
     assert Delivery.objects.filter(address="mot@snv.example", channel="email").exists()
@@ -140,7 +143,7 @@ def test_an_answer_after_expiry_is_refused_without_any_task_having_run(cast) -> 
     with expired(collection):
         choices, others = ballot(collection, "agree", "agree")
         with pytest.raises(ValidationError) as info:
-            actions.do_answer(cast["voter"], collection, choices, others)
+            do_answer(cast["voter"], collection, choices, others)
         assert info.value.code == "expired"
         assert not queries.open_for_voter(cast["voter"]).exists()
     assert not Participation.objects.exists() and not collection.final_hash
@@ -151,12 +154,12 @@ def test_only_the_units_receiver_answers_for_the_unit_once_whoever_the_receiver_
     with opened(collection):
         choices, others = ballot(collection, "disagree", "agree")
         with pytest.raises(PermissionDenied):
-            actions.do_answer(cast["member"], collection, choices, others, unit=cast["stc"])
-        actions.do_answer(cast["receiver"], collection, choices, others, unit=cast["stc"])
+            do_answer(cast["member"], collection, choices, others, unit=cast["stc"])
+        do_answer(cast["receiver"], collection, choices, others, unit=cast["stc"])
         cast["stc"].document_receiver = cast["member"]
         cast["stc"].save(update_fields=["document_receiver"])
         choices, others = ballot(collection, "agree", "agree")
-        actions.do_answer(cast["member"], collection, choices, others, unit=cast["stc"])
+        do_answer(cast["member"], collection, choices, others, unit=cast["stc"])
     participation = Participation.objects.get(poll=collection.poll)
     assert participation.unit == cast["stc"] and participation.voter == cast["member"]
     assert queries.results(collection).questions[0].agree_explicit == 1
@@ -165,8 +168,8 @@ def test_only_the_units_receiver_answers_for_the_unit_once_whoever_the_receiver_
 def test_changing_an_answer_counts_the_last_and_keeps_the_earlier_in_the_history(cast) -> None:
     collection = make(cast)
     with opened(collection):
-        actions.do_answer(cast["voter"], collection, *ballot(collection, "agree", "agree"))
-        actions.do_answer(cast["voter"], collection, *ballot(collection, "disagree", "other", other="Từ 2028"))
+        do_answer(cast["voter"], collection, *ballot(collection, "agree", "agree"))
+        do_answer(cast["voter"], collection, *ballot(collection, "disagree", "other", other="Từ 2028"))
     history = queries.history(collection, cast["voter"])
     assert [r.state for r in history] == [RevisionState.COUNTED, RevisionState.SUPERSEDED]
     result = queries.results(collection)
@@ -178,14 +181,14 @@ def test_changing_an_answer_counts_the_last_and_keeps_the_earlier_in_the_history
 def test_after_expiry_silent_people_and_units_count_as_agreeing_apart_from_explicit_agreement(cast) -> None:
     collection = make(cast)
     with opened(collection):
-        actions.do_answer(cast["voter"], collection, *ballot(collection, "agree", "disagree"))
+        do_answer(cast["voter"], collection, *ballot(collection, "agree", "disagree"))
         before = queries.results(collection)
     assert before.questions[0].agree_implied == 0
     with expired(collection):
         after = queries.results(collection)
         assert (after.questions[0].agree_explicit, after.questions[0].agree_implied) == (1, 2)
         assert after.questions[1].agree == 2 and after.questions[1].disagree == 1
-        assert actions.ensure_closed(collection) and not actions.ensure_closed(collection)
+        assert ensure_closed(collection) and not ensure_closed(collection)
     collection.refresh_from_db()
     close = LogEntry.objects.get(collection=collection, action="closed")
     assert collection.final_hash == close.hash and close.data["questions"][0]["agree_implied"] == 2
@@ -201,15 +204,15 @@ def test_followers_see_results_outsiders_get_404_voters_cannot_see_results(cast)
         with pytest.raises(PermissionDenied):
             access_collection(cast["voter"], collection.pk, perm=Perm.VIEW_POLL_RESULTS)
         with pytest.raises(PermissionDenied):
-            actions.do_answer(cast["outsider"], collection, *ballot(collection, "agree", "agree"))
+            do_answer(cast["outsider"], collection, *ballot(collection, "agree", "agree"))
 
 
 def test_a_secret_collection_names_nobody_stores_no_link_and_takes_one_answer(cast) -> None:
     collection = make(cast, is_secret=True)
     with opened(collection):
-        actions.do_answer(cast["voter"], collection, *ballot(collection, "agree", "other", other="Ý kiến kín"))
-        with pytest.raises(actions.DuplicateAnswer):
-            actions.do_answer(cast["voter"], collection, *ballot(collection, "disagree", "agree"))
+        do_answer(cast["voter"], collection, *ballot(collection, "agree", "other", other="Ý kiến kín"))
+        with pytest.raises(DuplicateAnswer):
+            do_answer(cast["voter"], collection, *ballot(collection, "disagree", "agree"))
     assert Choice.objects.filter(poll=collection.poll).count() == 2
     assert not Choice.objects.filter(participation__isnull=False).exists()
     assert not AnswerRevision.objects.exists()
@@ -226,9 +229,9 @@ def test_a_secret_collection_names_nobody_stores_no_link_and_takes_one_answer(ca
 def test_a_receipt_checks_until_the_log_is_tampered_with(cast) -> None:
     collection = make(cast)
     with opened(collection):
-        outcome = actions.do_answer(cast["voter"], collection, *ballot(collection, "agree", "agree"))
+        outcome = do_answer(cast["voter"], collection, *ballot(collection, "agree", "agree"))
     with expired(collection):
-        actions.ensure_closed(collection)
+        ensure_closed(collection)
     collection.refresh_from_db()
     check = check_receipt(collection, outcome.receipt.seq, outcome.receipt.hash)
     assert check.found and check.intact and check.final
@@ -244,7 +247,7 @@ def test_a_receipt_checks_until_the_log_is_tampered_with(cast) -> None:
 def test_deleting_the_last_log_entry_is_detected(cast) -> None:
     collection = make(cast)
     with opened(collection):
-        actions.do_answer(cast["voter"], collection, *ballot(collection, "agree", "agree"))
+        do_answer(cast["voter"], collection, *ballot(collection, "agree", "agree"))
     collection.refresh_from_db()
     LogEntry.objects.filter(collection=collection, seq=collection.log_seq).delete()  # a queryset bypasses .delete()
     assert "deleted" in verify(collection)[1].reason  # type: ignore[union-attr]
@@ -265,8 +268,8 @@ def test_concurrent_answers_keep_one_per_voter_and_a_gap_free_log_on_postgresql(
         try:
             barrier.wait()
             try:
-                actions.do_answer(voter, collection, choices, others)
-            except actions.DuplicateAnswer:
+                do_answer(voter, collection, choices, others)
+            except DuplicateAnswer:
                 pass
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
@@ -296,7 +299,7 @@ def test_an_answer_uses_the_expiry_as_stored_not_the_callers_older_copy(cast) ->
     old = collection.poll.closes_at
     assert old is not None
     with opened(collection):
-        actions.do_extend_expiry(cast["creator"], collection, old + timedelta(days=1))
+        do_extend_expiry(cast["creator"], collection, old + timedelta(days=1))
     with at(old + timedelta(hours=1)):
-        outcome = actions.do_answer(cast["voter"], stale, *ballot(stale, "agree", "agree"))
+        outcome = do_answer(cast["voter"], stale, *ballot(stale, "agree", "agree"))
     assert outcome.counted and Participation.objects.filter(voter=cast["voter"]).count() == 1

@@ -16,7 +16,9 @@ from django.db import connection
 
 from audit.chain import GENESIS_HASH
 from conftest import make_user
-from opinions import actions
+from opinions.actions.answers import AnswerOutcome, DuplicateAnswer, do_answer
+from opinions.actions.collections import do_extend_expiry
+from opinions.actions.lifecycle import ensure_closed
 from opinions.log import check_receipt, verify, verify_all
 from opinions.models import Collection, LogEntry
 from opinions.tests.conftest import answer, ballot, expired, expiry_of, fresh, make, opened
@@ -29,7 +31,7 @@ def actions_of(collection: Collection) -> list[tuple[int, str]]:
     return list(LogEntry.objects.filter(collection=collection).order_by("seq").values_list("seq", "action"))
 
 
-def lifecycle(team: dict[str, Any], **overrides: Any) -> tuple[Collection, list[actions.AnswerOutcome]]:
+def lifecycle(team: dict[str, Any], **overrides: Any) -> tuple[Collection, list[AnswerOutcome]]:
     """Released, two answers (one for a unit), an extension, closed."""
     collection = make(team, **overrides)
     with opened(collection):
@@ -37,9 +39,9 @@ def lifecycle(team: dict[str, Any], **overrides: Any) -> tuple[Collection, list[
             answer(team["voter"], collection, "agree", "agree"),
             answer(team["receiver"], collection, "disagree", "other", other="Lùi thời điểm", unit=team["stc"]),
         ]
-        actions.do_extend_expiry(team["creator"], collection, expiry_of(collection) + timedelta(days=1))
+        do_extend_expiry(team["creator"], collection, expiry_of(collection) + timedelta(days=1))
     with expired(collection):
-        actions.ensure_closed(fresh(collection))
+        ensure_closed(fresh(collection))
     return fresh(collection), outcomes
 
 
@@ -102,7 +104,7 @@ def test_a_receipt_is_found_and_intact_while_open_and_final_once_closed(team) ->
         open_check = check_receipt(fresh(collection), outcome.receipt.seq, outcome.receipt.hash)
     assert (open_check.found, open_check.intact, open_check.final, open_check.problem) == (True, True, False, "")
     with expired(collection):
-        actions.ensure_closed(collection)
+        ensure_closed(collection)
     closed_check = check_receipt(fresh(collection), outcome.receipt.seq, outcome.receipt.hash.upper() + " ")
     assert (closed_check.found, closed_check.intact, closed_check.final) == (True, True, True)
 
@@ -220,7 +222,7 @@ def _at_once(calls: list[Any]) -> list[BaseException]:
             barrier.wait()
             try:
                 call()
-            except actions.DuplicateAnswer:
+            except DuplicateAnswer:
                 pass
         except BaseException as exc:  # noqa: BLE001 - reported to the test
             errors.append(exc)
@@ -241,9 +243,7 @@ def test_concurrent_secret_answers_of_one_voter_keep_one_participation(team) -> 
     collection = make(team, is_secret=True)
     choices, others = ballot(collection, "agree", "agree")
     with opened(collection):
-        errors = _at_once(
-            [lambda: actions.do_answer(team["voter"], fresh(collection), choices, others) for _n in range(8)]
-        )
+        errors = _at_once([lambda: do_answer(team["voter"], fresh(collection), choices, others) for _n in range(8)])
     assert errors == []
     assert Participation.objects.filter(poll=collection.poll).count() == 1
     assert Choice.objects.filter(poll=collection.poll).count() == 2
@@ -259,7 +259,7 @@ def test_concurrent_secret_answers_of_eight_voters_keep_a_gap_free_log(team, pro
     choices, others = ballot(collection, "agree", "disagree")
 
     def answer_as(voter: Any) -> Any:
-        return lambda: actions.do_answer(voter, fresh(collection), choices, others)
+        return lambda: do_answer(voter, fresh(collection), choices, others)
 
     with opened(collection):
         errors = _at_once([answer_as(voter) for voter in voters])

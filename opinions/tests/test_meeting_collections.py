@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.tests.conftest import approved, attendee, leader, organiser  # noqa: F401 - fixtures
-from opinions import actions, queries
+from opinions import queries
+from opinions.actions.collections import CollectionInput, do_create_collection
 from polls.actions import QuestionInput
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +27,9 @@ def test_a_meetings_chair_creates_a_collection_and_finds_it_on_the_list_and_the_
 ) -> None:
     meeting = approved(organiser, leader, [attendee])
     now = timezone.now()
-    collection = actions.do_create_collection(
+    collection = do_create_collection(
         leader,
-        actions.CollectionInput(
+        CollectionInput(
             title="Ý kiến về dự thảo kết luận cuộc họp",
             questions=[QuestionInput(text="Đồng ý với dự thảo kết luận?")],
             release_at=now + timedelta(minutes=5),

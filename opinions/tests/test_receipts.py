@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from opinions import actions
 from opinions import log as ballot_log
+from opinions.actions.lifecycle import ensure_released, locked
 from opinions.log import check_receipt, normalize_code, short_code
 from opinions.models import LogEntry
 from opinions.tests.conftest import answer, at, expired, fresh, make, opened, team
@@ -56,11 +56,11 @@ def test_a_short_code_shared_by_two_entries_is_ambiguous(team, monkeypatch) -> N
     """With 17 entries and one-digit codes, two entries must share a code (16 hex digits)."""
     collection = make(team)
     with opened(collection):
-        actions.ensure_released(collection)
+        ensure_released(collection)
         from django.db import transaction
 
         with transaction.atomic():
-            row = actions.locked(collection)
+            row = locked(collection)
             for n in range(17):
                 ballot_log.append(row, "test.note", {"n": n})
     monkeypatch.setattr(ballot_log, "SHORT_CODE_LENGTH", 1)

@@ -19,8 +19,10 @@ from audit.models import AuditEntry
 from conftest import make_user
 from meetings.tests.conftest import approved
 from notifications.models import Channel, Delivery, Notification
-from opinions import actions, queries
+from opinions import queries
 from opinions.access import access_collection
+from opinions.actions.collections import do_create_collection, do_extend_expiry, do_update_collection
+from opinions.actions.lifecycle import ensure_closed, ensure_released
 from opinions.models import Collection, ConsultedPerson, ConsultedUnit, Follower, LogEntry
 from opinions.tasks import close_collection, release_collection
 from opinions.tests.conftest import answer, at, expired, expiry_of, fresh, make, opened, settings_for
@@ -176,7 +178,7 @@ def test_an_opinion_collector_may_create(team) -> None:
 def test_a_plain_official_may_not_create(team) -> None:
     assert not can(team["voter"], Perm.CREATE_COLLECTION, None)
     with pytest.raises(PermissionDenied):
-        actions.do_create_collection(team["voter"], settings_for(team))
+        do_create_collection(team["voter"], settings_for(team))
     assert not Poll.objects.exists()
 
 
@@ -184,7 +186,7 @@ def test_an_external_guest_may_not_create_even_with_the_right(team, province) ->
     guest = make_user("khach.ngoai", province["snv"], Right.OPINION_COLLECTOR, is_external=True)
     assert not can(guest, Perm.CREATE_COLLECTION, None)
     with pytest.raises(PermissionDenied):
-        actions.do_create_collection(guest, settings_for(team))
+        do_create_collection(guest, settings_for(team))
     assert not Poll.objects.exists()
 
 
@@ -193,7 +195,7 @@ def test_a_meetings_chair_may_create_a_collection_for_that_meeting(team, organis
     assert meeting.chair == leader
     assert not can(leader, Perm.CREATE_COLLECTION, None)  # no opinion-collector right of their own
     assert can(leader, Perm.CREATE_COLLECTION, meeting)
-    collection = actions.do_create_collection(leader, settings_for(team), meeting=meeting)
+    collection = do_create_collection(leader, settings_for(team), meeting=meeting)
     assert collection.poll.meeting == meeting and collection.poll.unit == meeting.unit
     assert can(leader, Perm.MANAGE_POLL, collection.poll)
     assert can(leader, Perm.VIEW_POLL_RESULTS, collection.poll)
@@ -203,14 +205,14 @@ def test_an_attendee_of_a_meeting_may_not_create_a_collection_for_it(team, organ
     meeting = approved(organiser, leader, [team["voter"]])
     assert not can(team["voter"], Perm.CREATE_COLLECTION, meeting)
     with pytest.raises(PermissionDenied):
-        actions.do_create_collection(team["voter"], settings_for(team), meeting=meeting)
+        do_create_collection(team["voter"], settings_for(team), meeting=meeting)
     assert not Poll.objects.exists()
 
 
 def test_an_opinion_collector_may_not_attach_a_collection_to_a_meeting_they_do_not_run(team, organiser, leader) -> None:
     meeting = approved(organiser, leader, [team["voter"]])
     with pytest.raises(PermissionDenied):
-        actions.do_create_collection(team["creator"], settings_for(team), meeting=meeting)
+        do_create_collection(team["creator"], settings_for(team), meeting=meeting)
 
 
 # --- 3. editable until the release; only the expiry afterwards --------------------------------------
@@ -218,7 +220,7 @@ def test_an_opinion_collector_may_not_attach_a_collection_to_a_meeting_they_do_n
 
 def test_everything_is_editable_before_the_release(team) -> None:
     collection = make(team)
-    changed = actions.do_update_collection(
+    changed = do_update_collection(
         team["creator"],
         collection,
         settings_for(
@@ -243,7 +245,7 @@ def test_editing_is_refused_after_the_release(team) -> None:
     collection = make(team)
     with opened(collection):
         with pytest.raises(ValidationError) as info:
-            actions.do_update_collection(
+            do_update_collection(
                 team["creator"], collection, settings_for(team, questions=[QuestionInput(text="Câu mới?")])
             )
     assert info.value.code == "released"
@@ -254,9 +256,9 @@ def test_editing_after_the_release_with_the_settings_unchanged_says_it_was_relea
     """The edit form sent back as it was: the release time is now past, but the reason for the
     refusal is that the collection was released, not that the release time is past."""
     data = settings_for(team)
-    collection = actions.do_create_collection(team["creator"], data)
+    collection = do_create_collection(team["creator"], data)
     with opened(collection), pytest.raises(ValidationError) as info:
-        actions.do_update_collection(team["creator"], collection, data)
+        do_update_collection(team["creator"], collection, data)
     assert info.value.code == "released"
 
 
@@ -264,7 +266,7 @@ def test_only_a_manager_may_edit(team) -> None:
     collection = make(team)
     for user in (team["follower"], team["voter"], team["outsider"]):
         with pytest.raises(PermissionDenied):
-            actions.do_update_collection(user, collection, settings_for(team, title="Sửa trộm"))
+            do_update_collection(user, collection, settings_for(team, title="Sửa trộm"))
     assert fresh(collection).poll.title == "Lấy ý kiến dự thảo Quy chế làm việc"
 
 
@@ -275,7 +277,7 @@ def test_a_later_expiry_is_accepted_after_the_release_audited_and_announced(
     old = expiry_of(collection)
     new = old + timedelta(days=3)
     with opened(collection), django_capture_on_commit_callbacks(execute=True):
-        actions.do_extend_expiry(team["creator"], collection, new)
+        do_extend_expiry(team["creator"], collection, new)
     assert expiry_of(collection) == new
     audit = AuditEntry.objects.get(action="opinion.extended")
     assert audit.actor == team["creator"] and audit.target_id == str(collection.pk)
@@ -292,10 +294,10 @@ def test_an_answer_is_accepted_after_the_old_expiry_once_extended(team) -> None:
     collection = make(team)
     old = expiry_of(collection)
     with opened(collection):
-        actions.do_extend_expiry(team["creator"], collection, old + timedelta(days=1))
+        do_extend_expiry(team["creator"], collection, old + timedelta(days=1))
     with at(old + timedelta(hours=1)):
         assert answer(team["voter"], fresh(collection), "agree", "agree").counted
-        assert not actions.ensure_closed(fresh(collection))
+        assert not ensure_closed(fresh(collection))
 
 
 @pytest.mark.parametrize("offset", [timedelta(0), -timedelta(hours=1)], ids=["equal", "earlier"])
@@ -303,7 +305,7 @@ def test_an_earlier_or_equal_expiry_is_refused(team, offset) -> None:
     collection = make(team)
     old = expiry_of(collection)
     with opened(collection), pytest.raises(ValidationError) as info:
-        actions.do_extend_expiry(team["creator"], collection, old + offset)
+        do_extend_expiry(team["creator"], collection, old + offset)
     assert info.value.code == "not_later"
     assert expiry_of(collection) == old
     assert not AuditEntry.objects.filter(action="opinion.extended").exists()
@@ -313,7 +315,7 @@ def test_an_expired_collection_cannot_be_extended(team) -> None:
     collection = make(team)
     old = expiry_of(collection)
     with expired(collection), pytest.raises(ValidationError) as info:
-        actions.do_extend_expiry(team["creator"], collection, old + timedelta(days=5))
+        do_extend_expiry(team["creator"], collection, old + timedelta(days=5))
     assert info.value.code == "expired"
     assert expiry_of(collection) == old
 
@@ -322,7 +324,7 @@ def test_the_expiry_cannot_be_extended_before_the_release(team) -> None:
     collection = make(team)
     old = expiry_of(collection)
     with pytest.raises(ValidationError) as info:
-        actions.do_extend_expiry(team["creator"], collection, old + timedelta(days=1))
+        do_extend_expiry(team["creator"], collection, old + timedelta(days=1))
     assert info.value.code == "not_released"
     assert expiry_of(collection) == old
 
@@ -333,7 +335,7 @@ def test_only_a_manager_may_extend_the_expiry(team) -> None:
     with opened(collection):
         for user in (team["follower"], team["voter"], team["outsider"]):
             with pytest.raises(PermissionDenied):
-                actions.do_extend_expiry(user, collection, old + timedelta(days=1))
+                do_extend_expiry(user, collection, old + timedelta(days=1))
     assert expiry_of(collection) == old
 
 
@@ -369,12 +371,12 @@ def test_at_the_release_the_collection_is_listed_for_its_voters(team) -> None:
 
 def test_the_release_notifies_the_voters_in_the_app(team) -> None:
     collection = make(team)
-    assert not actions.ensure_released(collection)  # not yet
+    assert not ensure_released(collection)  # not yet
     assert not Notification.objects.exists()
     with opened(collection):
-        assert actions.ensure_released(collection)
-        assert not actions.ensure_released(collection)
-        assert not actions.ensure_released(fresh(collection))  # idempotent, also from a fresh copy
+        assert ensure_released(collection)
+        assert not ensure_released(collection)
+        assert not ensure_released(fresh(collection))  # idempotent, also from a fresh copy
     told = list(Notification.objects.filter(event="opinion.released").values_list("recipient_id", flat=True))
     assert sorted(told) == sorted(team[k].pk for k in ("voter", "silent", "receiver"))
     poll = Poll.objects.get(pk=collection.pk)
@@ -390,14 +392,14 @@ def test_the_release_emails_only_if_the_creator_chose_email_and_the_user_enabled
     people = [team["voter"], team["silent"], no_email_wanted]
     with_email = make(team, people=people, notify_email=True)
     with opened(with_email):
-        actions.ensure_released(with_email)
+        ensure_released(with_email)
     emails = set(Delivery.objects.filter(channel=Channel.EMAIL).values_list("address", flat=True))
     # voter and receiver enabled email and have an address; silent has none; one declined email.
     assert emails == {"mot@snv.example", "thu@stc.example"}
     Delivery.objects.all().delete()
     without_email = make(team, people=people, notify_email=False)
     with opened(without_email):
-        actions.ensure_released(without_email)
+        ensure_released(without_email)
     in_app = Notification.objects.filter(event="opinion.released", target_id=str(without_email.pk))
     assert in_app.count() == 4  # in the app all the same: three people and the unit's receiver
     assert not Delivery.objects.filter(channel=Channel.EMAIL).exists()
@@ -409,11 +411,11 @@ def test_the_release_sends_sms_only_if_chosen_and_the_user_enabled_it_with_a_pho
     people = [team["voter"], declined, no_phone]
     without_sms = make(team, people=people, notify_sms=False)
     with opened(without_sms):
-        actions.ensure_released(without_sms)
+        ensure_released(without_sms)
     assert not Delivery.objects.filter(channel=Channel.SMS).exists()
     with_sms = make(team, people=people, notify_sms=True)
     with opened(with_sms):
-        actions.ensure_released(with_sms)
+        ensure_released(with_sms)
     assert list(Delivery.objects.filter(channel=Channel.SMS).values_list("address", flat=True)) == ["0912000001"]
 
 
@@ -469,5 +471,5 @@ def test_closing_a_collection_never_released_does_not_ask_for_opinions_after_the
     <a time already past>" to the voters."""
     collection = make(team)
     with expired(collection):
-        assert actions.ensure_closed(collection)
+        assert ensure_closed(collection)
     assert not Notification.objects.filter(event="opinion.released").exists()

@@ -13,7 +13,10 @@ from django.utils import timezone
 
 from accounts.models import Right
 from conftest import make_user
-from opinions import actions, queries
+from opinions import queries
+from opinions.actions.answers import do_answer
+from opinions.actions.collections import CollectionInput, do_create_collection
+from opinions.actions.signatures import do_submit_signed_ballot
 from opinions.models import AnswerRevision, RevisionState
 from polls.actions import QuestionInput
 from polls.models import Participation
@@ -31,9 +34,9 @@ def signed_collection(settings, tmp_path: Path, province, snv_member, snv_admin)
     do_confirm_certificate(snv_admin, do_add_certificate(snv_member, identity.der))
     creator = make_user("snv.tonghop", province["snv"], Right.OPINION_COLLECTOR, full_name="Lê Văn Tổng")
     now = timezone.now()
-    collection = actions.do_create_collection(
+    collection = do_create_collection(
         creator,
-        actions.CollectionInput(
+        CollectionInput(
             title="Lấy ý kiến có ký số",
             questions=[QuestionInput(text="Đồng ý?")],
             release_at=now + timedelta(minutes=1),
@@ -53,16 +56,14 @@ def choices(collection, code: str = "agree") -> dict[str, int]:  # type: ignore[
 def test_an_answer_counts_only_after_its_ballot_is_signed_and_uploaded(signed_collection, snv_member, tmp_path) -> None:
     collection, identity = signed_collection
     with mock.patch("django.utils.timezone.now", return_value=collection.release_at + timedelta(minutes=1)):
-        outcome = actions.do_answer(snv_member, collection, choices(collection))
+        outcome = do_answer(snv_member, collection, choices(collection))
         assert not outcome.counted and outcome.revision is not None
         assert not Participation.objects.exists()
         assert queries.results(collection).answered == 0
         revision = outcome.revision
         with revision.ballot.open("rb") as handle:
             original = handle.read()
-        receipt = actions.do_submit_signed_ballot(
-            snv_member, revision, sign_with_own_tool(original, identity, tmp_path)
-        )
+        receipt = do_submit_signed_ballot(snv_member, revision, sign_with_own_tool(original, identity, tmp_path))
         revision.refresh_from_db()
         assert revision.state == RevisionState.COUNTED and revision.signer["cert_sha256"]
         assert queries.results(collection).questions[0].agree_explicit == 1
@@ -74,13 +75,13 @@ def test_a_ballot_signed_for_an_earlier_answer_is_refused_once_a_new_answer_was_
 ) -> None:
     collection, identity = signed_collection
     with mock.patch("django.utils.timezone.now", return_value=collection.release_at + timedelta(minutes=1)):
-        first = actions.do_answer(snv_member, collection, choices(collection)).revision
-        actions.do_answer(snv_member, collection, choices(collection, "disagree"))
+        first = do_answer(snv_member, collection, choices(collection)).revision
+        do_answer(snv_member, collection, choices(collection, "disagree"))
         assert first is not None
         with first.ballot.open("rb") as handle:
             signed = sign_with_own_tool(handle.read(), identity, tmp_path)
         with pytest.raises(ValidationError) as info:
-            actions.do_submit_signed_ballot(snv_member, first, signed)
+            do_submit_signed_ballot(snv_member, first, signed)
         assert info.value.code == "superseded"
     assert not Participation.objects.exists()
     assert AnswerRevision.objects.filter(state=RevisionState.AWAITING_SIGNATURE).count() == 2

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from playwright.sync_api import expect
 
-from accounts import actions
+from accounts.actions.users import do_create_user
 from accounts.models import OrgUnit, Right, User
 from conftest import TEST_PASSWORD
 from tests.browser.conftest import UI
@@ -161,7 +161,7 @@ def test_weak_new_password_is_refused_in_vietnamese_and_nothing_changes(
 ) -> None:
     page = ui.page
     temporary = "Tamthoi2026xy"
-    user = actions.do_create_user(
+    user = do_create_user(
         snv_admin, username="tran.thi.binh", unit=province["snv"], password=temporary, full_name="Trần Thị Bình"
     )
     stored_hash = user.password

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from conftest import TEST_PASSWORD
-from meetings import actions
+from meetings.actions.registration import do_submit_meeting
 from meetings.models import Answer, Invitation
 from meetings.tests.conftest import approved, create
 from tests.browser.conftest import UI
@@ -51,7 +51,7 @@ def test_home_shows_the_leader_the_meeting_waiting_for_his_approval(
 ) -> None:
     page = ui.page
     meeting = create(organiser, leader, [attendee], title="Họp bàn kế hoạch 2027", start_in=timedelta(days=10))
-    actions.do_submit_meeting(organiser, meeting)
+    do_submit_meeting(organiser, meeting)
 
     ui.sign_in(leader.username, TEST_PASSWORD)
     approvals = page.get_by_test_id("home-approvals")

@@ -27,7 +27,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from accounts.models import User
 from conftest import TEST_PASSWORD
-from live import actions
+from live.actions import checkin
+from live.actions import room as room_actions
+from live.actions.common import live_state
 from meetings.models import Meeting, MeetingStatus
 from meetings.tests.conftest import approved
 from polls.models import Participation
@@ -123,7 +125,7 @@ def test_attendees_check_in_and_every_screen_follows_the_chair(
 ) -> None:
     room_url = f"/live/{meeting.pk}/"
     console_url = f"/live/{meeting.pk}/console/"
-    display_url = f"/live/display/{actions.live_state(meeting).display_token}/"
+    display_url = f"/live/display/{live_state(meeting).display_token}/"
     second = meeting.agenda_items.get(order=2)
 
     # The chair opens the console on a desktop; the projector shows the room screen.
@@ -195,7 +197,7 @@ def test_attendees_check_in_and_every_screen_follows_the_chair(
 
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.IN_PROGRESS
-    assert actions.live_state(meeting).current_item_id == second.pk
+    assert live_state(meeting).current_item_id == second.pk
     for ui in (chair, *phones):
         assert_not_reloaded(ui.page)
     for ui in (chair, projector, *phones):
@@ -217,7 +219,7 @@ def test_the_check_in_code_stays_visible_after_it_is_refreshed(
 ) -> None:
     """The code used to vanish (0x0) at its first refresh on the projector and the console."""
     settings.LIVE_QR_REFRESH_SECONDS = 2
-    display_url = f"/live/display/{actions.live_state(meeting).display_token}/"
+    display_url = f"/live/display/{live_state(meeting).display_token}/"
     projector = screens("projector", "desktop", {"width": 1366, "height": 768})
     projector.page.goto(display_url)
     chair = screens("chair", "desktop")
@@ -238,8 +240,8 @@ def test_the_check_in_code_stays_visible_after_it_is_refreshed(
 def test_a_vote_opened_by_the_chair_is_announced_at_the_top_of_the_phone(
     screens: Any, meeting: Meeting, leader: User, attendee: User
 ) -> None:
-    actions.do_start_meeting(leader, meeting)
-    actions.do_check_in(attendee, meeting)
+    room_actions.do_start_meeting(leader, meeting)
+    checkin.do_check_in(attendee, meeting)
     phone = screens("attendee", "phone")
     phone.sign_in(attendee.username, TEST_PASSWORD)
     phone.page.goto(f"/live/{meeting.pk}/")
@@ -281,7 +283,7 @@ def test_a_vote_opened_by_the_chair_is_announced_at_the_top_of_the_phone(
 def test_only_the_floor_controls_that_apply_are_shown_and_the_record_stays_after_the_end(
     screens: Any, meeting: Meeting, leader: User, attendee: User
 ) -> None:
-    actions.do_start_meeting(leader, meeting)
+    room_actions.do_start_meeting(leader, meeting)
     phone = screens("attendee", "phone")
     phone.sign_in(attendee.username, TEST_PASSWORD)
     phone.page.goto(f"/live/{meeting.pk}/")
@@ -339,11 +341,11 @@ def test_the_projector_fits_the_quorum_line_on_screen(
     screens: Any, meeting: Meeting, leader: User, attendee: User, colleague: User, size: tuple[int, int]
 ) -> None:
     width, height = size
-    actions.do_start_meeting(leader, meeting)
-    actions.do_check_in(attendee, meeting)
-    actions.do_check_in(colleague, meeting)
+    room_actions.do_start_meeting(leader, meeting)
+    checkin.do_check_in(attendee, meeting)
+    checkin.do_check_in(colleague, meeting)
     projector = screens("projector", "desktop", {"width": width, "height": height})
-    projector.page.goto(f"/live/display/{actions.live_state(meeting).display_token}/")
+    projector.page.goto(f"/live/display/{live_state(meeting).display_token}/")
     expect_live(projector.page)
     quorum = projector.page.get_by_test_id("quorum")
     expect(quorum).to_contain_text("Đã đủ số đại biểu tối thiểu")

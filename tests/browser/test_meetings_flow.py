@@ -24,7 +24,7 @@ from playwright.sync_api import Locator, expect
 from accounts.models import User
 from audit.models import AuditEntry
 from conftest import TEST_PASSWORD
-from meetings import actions
+from meetings.actions.common import check_times
 from meetings.models import AgendaItem, Answer, Invitation, Meeting, MeetingKind, MeetingStatus, Room
 from tests.browser.conftest import UI
 
@@ -275,7 +275,7 @@ def test_end_before_start_is_refused_in_vietnamese_and_nothing_is_saved(
     end = start - timedelta(hours=1)
     # The exact message the Vietnamese UI shows, from the rule that refuses the times.
     with translation.override("vi"), pytest.raises(ValidationError) as refused:
-        actions.check_times(start, end)
+        check_times(start, end)
     (message,) = refused.value.messages
     assert message != "The end time must be after the start time."  # the catalogue has it
 

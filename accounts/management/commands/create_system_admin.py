@@ -3,7 +3,7 @@ import getpass
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.actions import do_bootstrap_system_admin
+from accounts.actions.users import do_bootstrap_system_admin
 from accounts.models import OrgUnit
 from accounts.units_data import ROOT_CODE
 

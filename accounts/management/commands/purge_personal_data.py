@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.actions import do_purge_personal_data
+from accounts.actions.privacy import do_purge_personal_data
 
 
 class Command(BaseCommand):

@@ -1,0 +1,37 @@
+"""The approval-entry registry (core.menu) the apps above core fill for the shell's menu: an entry
+function is kept once, and a function with nothing for the user leaves no entry."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import menu
+
+
+@pytest.fixture
+def registry(monkeypatch):  # type: ignore[no-untyped-def]
+    """An empty registry for the test; the real one comes back afterwards."""
+    monkeypatch.setattr(menu, "_APPROVAL_ENTRIES", [])
+    return menu
+
+
+def test_entries_come_in_registration_order_and_an_entry_without_content_is_left_out(registry) -> None:
+    registry.register_approval_entry(lambda user: {"key": "b", "who": user})
+    registry.register_approval_entry(lambda user: None)
+    registry.register_approval_entry(lambda user: {"key": "a", "who": user})
+    assert registry.approval_entries_for("u") == [{"key": "b", "who": "u"}, {"key": "a", "who": "u"}]
+
+
+def test_registering_the_same_function_twice_keeps_one_entry(registry) -> None:
+    def entry(user):  # type: ignore[no-untyped-def]
+        return {"key": "x"}
+
+    registry.register_approval_entry(entry)
+    registry.register_approval_entry(entry)
+    assert registry.approval_entries_for(None) == [{"key": "x"}]
+
+
+def test_documents_registers_its_approval_page_at_start_up() -> None:
+    from documents.apps import _approval_menu_entry
+
+    assert _approval_menu_entry in menu._APPROVAL_ENTRIES
