@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.permissions import Perm
 from audit.log import log_action
 from live import events, rules
-from live.actions.common import STARTABLE, lock_room
+from live.actions.common import STARTABLE, lock_room, lock_room_shared
 from live.models import PRESENT_STATUSES, Attendance, AttendanceStatus, CheckinMethod, LiveState
 from live.permissions import attendee_invitation
 from live.queries import attendance_counts, attendance_row, attendance_rows, eligible_invitations
@@ -81,24 +81,27 @@ def do_check_in_many(
     now = now or timezone.now()
     results: list[str | Exception] = []
     with transaction.atomic():
-        locked, live = lock_room(meeting)
+        # Shared: the batches of several server processes write at once (different people's
+        # rows; the same person twice is settled by the insert below); ending the meeting or a
+        # secretary's mark waits for them.
+        locked, live = lock_room_shared(meeting)
         if locked.status not in (*STARTABLE, MeetingStatus.IN_PROGRESS):
             return [ValidationError(_("Check-in is closed: the meeting is not open."))] * len(users), []
         if not rules.checkin_open(live, now):
             return [ValidationError(_("Check-in is closed: the meeting is not open."))] * len(users), []
         status = AttendanceStatus.LATE if rules.is_late(live, now) else AttendanceStatus.PRESENT
-        # Plain values, no model instances: this runs for bursts of hundreds (docs/live.md).
-        invitation_of = dict(
+        # Plain values, no model instances, and one query for the invitations with their
+        # attendance: this runs for bursts of hundreds under the room's lock, which the other
+        # server processes' batches wait for (docs/live.md).
+        invitation_of: dict[int, int] = {}
+        existing: dict[int, tuple[int | None, str | None, bool]] = {}
+        for user_id, row_invitation, row_pk, row_status, row_frozen in (
             eligible_invitations(locked)
             .filter(user__in=[u.pk for u in users if u.is_active])
-            .values_list("user_id", "pk")
-        )
-        existing: dict[int, tuple[int | None, str | None, bool]] = {
-            invitation_id: (pk, current, frozen)
-            for invitation_id, pk, current, frozen in Attendance.objects.filter(
-                invitation__in=list(invitation_of.values())
-            ).values_list("invitation_id", "pk", "status", "frozen")
-        }
+            .values_list("user_id", "pk", "attendance__pk", "attendance__status", "attendance__frozen")
+        ):
+            invitation_of[user_id] = row_invitation
+            existing[row_invitation] = (row_pk, row_status, bool(row_frozen))
         new: dict[int, int] = {}  # invitation -> user: first check-ins, inserted together below
         updated: list[int] = []  # attendance rows marked absent or excused before: updated together
         for user in users:
@@ -196,12 +199,12 @@ def _save_attendance(
 def _save_many(meeting: Meeting, new: dict[int, int], updated: list[int], *, status: str, now: datetime) -> list[int]:
     """Write a batch of self check-ins with two statements: the first check-ins (`new`:
     invitation -> user) inserted together, the people marked absent or excused who came after
-    all (`updated`: their rows) updated together. Returns the invitations whose row changed, in
-    the order given. Caller holds the room lock, which every attendance write takes, so no other
-    first check-in of these invitations comes between; should a row appear anyway (one
-    attendance per invitation is a unique constraint), the new rows are saved one by one and an
-    existing row wins, as in `do_check_in`."""
-    changed = list(new)
+    all (`updated`: their rows) updated together. Returns the invitations whose row changed, the
+    new ones first. Caller holds the room lock, shared with other check-in batches: a first
+    check-in of the same invitation committed by another batch meanwhile (one attendance per
+    invitation is a unique constraint) makes the insert skip that row (ON CONFLICT DO NOTHING)
+    and the existing row wins, as in `do_check_in`."""
+    changed: list[int] = []
     if updated:
         Attendance.objects.filter(pk__in=updated).update(
             status=status,
@@ -223,30 +226,16 @@ def _save_many(meeting: Meeting, new: dict[int, int], updated: list[int], *, sta
     }
     # Prepared once for the batch: only the invitation and the person vary from row to row.
     prepared = {f: _field(f).get_db_prep_save(v, connection) for f, v in values.items()}
-    try:
-        pairs = list(new.items())
-        with transaction.atomic(), connection.cursor() as cursor:
-            for start in range(0, len(pairs), _INSERT_ROWS):  # within both databases' parameter limits
-                chunk = pairs[start : start + _INSERT_ROWS]
-                cursor.execute(_insert_sql(len(chunk)), [p for pair in chunk for p in _insert_params(prepared, *pair)])
-    except IntegrityError:
-        for invitation_id, user_id in new.items():
-            row = Attendance(
-                meeting_id=meeting.pk,
-                invitation_id=invitation_id,
-                user_id=user_id,
-                status=status,
-                method=CheckinMethod.SELF,
-                marked_by_id=user_id,
-                updated_at=now,
-                checked_in_at=now,
-            )
-            try:
-                with transaction.atomic():
-                    row.save()
-            except IntegrityError:  # a first check-in of the same invitation won
-                pass
-    return changed
+    inserted: set[int] = set()
+    pairs = list(new.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), _INSERT_ROWS):  # within both databases' parameter limits
+            chunk = pairs[start : start + _INSERT_ROWS]
+            cursor.execute(_insert_sql(len(chunk)), [p for pair in chunk for p in _insert_params(prepared, *pair)])
+            inserted.update(row[0] for row in cursor.fetchall())
+    # A row that was there already (the same invitation checked in by another process's batch
+    # at the same moment) is not this batch's change: the existing row wins, as in do_check_in.
+    return [invitation_id for invitation_id in new if invitation_id in inserted] + changed
 
 
 # The columns of a self check-in's row; `invitation`, `user` and `marked_by` vary per row.
@@ -273,7 +262,12 @@ def _insert_sql(rows: int) -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(_field(f).column)) for f in _INSERT_FIELDS)
     row = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
-    return f"INSERT INTO {quote(Attendance._meta.db_table)} ({columns}) VALUES " + ", ".join([row] * rows)  # noqa: S608
+    invitation = quote(str(_field("invitation").column))
+    return (
+        f"INSERT INTO {quote(Attendance._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+        + ", ".join([row] * rows)
+        + f" ON CONFLICT ({invitation}) DO NOTHING RETURNING {invitation}"
+    )
 
 
 def _field(name: str) -> Field[Any, Any]:

@@ -3,17 +3,20 @@ substitutes, quorum, and attendance frozen at the end."""
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from live import rules
 from live.actions import checkin
 from live.actions import room as room_actions
-from live.actions.common import live_state
+from live.actions.common import live_state, lock_room_shared
 from live.models import Attendance, AttendanceStatus, LiveState, QuorumRule
 from live.queries import attendance_counts
 from meetings.actions.invitations import do_answer_invitation
@@ -201,3 +204,93 @@ def test_the_rows_of_a_batch_are_the_rows_of_one_by_one(meeting, secretary, atte
     ids = list(Attendance.objects.filter(meeting=meeting).order_by("-pk").values_list("invitation_id", flat=True))
     expected = [attendance_row(Attendance.objects.get(invitation_id=pk)) for pk in ids]
     assert attendance_rows(meeting, [*ids, 999999]) == expected
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel transactions need a server database")
+def test_two_processes_batches_of_the_same_people_at_once_make_one_attendance_each(
+    meeting, attendee, colleague
+) -> None:
+    """Check-in batches share the room's lock (FOR SHARE): two at the same moment both run; the
+    same invitation in both is inserted once, the other batch finds it there."""
+    barrier = threading.Barrier(2)
+    outcomes: list[list[str | Exception]] = []
+
+    def batch() -> None:
+        try:
+            barrier.wait()
+            results, _rows = checkin.do_check_in_many(meeting, [attendee, colleague])
+            outcomes.append(results)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=batch) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert outcomes == [[AttendanceStatus.PRESENT] * 2] * 2
+    assert Attendance.objects.filter(meeting=meeting).count() == 2
+    entries = AuditEntry.objects.filter(action="meeting.checked_in_many")
+    assert sorted(i for e in entries for i in e.data["invitations"]) == sorted(
+        Invitation.objects.filter(meeting=meeting, user__in=[attendee, colleague]).values_list("pk", flat=True)
+    )
+
+
+@contextmanager
+def another_batch_holding_the_room(meeting):  # type: ignore[no-untyped-def]
+    """A thread that holds a check-in batch's shared room lock until the block ends."""
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_shared_lock() -> None:
+        try:
+            with transaction.atomic():
+                lock_room_shared(meeting)
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_shared_lock)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        yield
+    finally:
+        release.set()
+        holder.join(timeout=10)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel transactions need a server database")
+def test_ending_the_meeting_waits_for_a_check_in_batch_and_later_batches_are_refused(
+    meeting, leader, attendee, colleague
+) -> None:
+    room_actions.do_start_meeting(leader, meeting)
+
+    def end() -> None:
+        try:
+            room_actions.do_end_meeting(leader, meeting)
+        finally:
+            connections.close_all()
+
+    ender = threading.Thread(target=end)
+    with another_batch_holding_the_room(meeting):
+        ender.start()
+        ender.join(timeout=1)
+        assert ender.is_alive()  # waits for the batch's shared lock
+    ender.join(timeout=10)
+    assert not ender.is_alive()
+    results, rows = checkin.do_check_in_many(meeting, [attendee, colleague])
+    assert all(isinstance(r, ValidationError) for r in results) and rows == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel transactions need a server database")
+def test_a_check_in_batch_does_not_wait_for_another_batch_holding_the_room(meeting, attendee) -> None:
+    live_state(meeting)  # the room's row exists once the room is open
+    with another_batch_holding_the_room(meeting):
+        with connection.cursor() as cursor:  # blocked on the room's lock, this batch would fail
+            cursor.execute("SET lock_timeout = '3s'")
+        results, _rows = checkin.do_check_in_many(meeting, [attendee])
+        assert results == [AttendanceStatus.PRESENT]
