@@ -187,6 +187,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "live:console": RUN_PAGE,
     "live:comments": RUN_PAGE,
     "live:comments_xlsx": RUN_PAGE,
+    "live:votes_xlsx": RUN_PAGE,  # the chair (leader), organiser, unit and system admins; PPC leaders too
     "live:incidents": RUN_PAGE,
     # Check in by the room's QR code: attendees are checked in and sent to the room (302);
     # the organiser, chair and system admin are not attendees (403).
@@ -261,11 +262,64 @@ EXPECTED: dict[str, dict[str, int]] = {
     "transcripts:segment": row(404),
     "transcripts:correct": row(404),
     "transcripts:retry": POST_ONLY,
+    # minutes and conclusion notices (minutes/): the demo's ended PPC meeting (minutes/demo.py),
+    # organised by VP UBND and chaired by ubnd.chutich; snv.giamdoc and snv.chuyenvien attended
+    # (readers: Perm.VIEW_MINUTES), the system administrator counts as its organiser (edits). Its
+    # notice is issued to Sở Nội vụ among others, so everyone of SNV reads the notice; an issued
+    # notice is no longer edited (302 back to it). The versions and their differences are for the
+    # editors, the chair and who may hear the recording (minutes.permissions.sees_drafts): 403.
+    "minutes:unit_notices": SIGNED_IN,
+    "minutes:detail": row(404, official=200, leader=200, system_admin=200),
+    "minutes:edit": row(404, official=403, leader=403, system_admin=200),
+    "minutes:diff": row(404, official=403, leader=403, system_admin=200),
+    "minutes:docx": row(404, official=200, leader=200, system_admin=200),
+    "minutes:pdf": row(404, official=200, leader=200, system_admin=200),
+    "minutes:notice": row(200, **OUTSIDERS),
+    "minutes:notice_edit": row(403, system_admin=302, **OUTSIDERS),
+    "minutes:notice_diff": row(403, system_admin=200, **OUTSIDERS),
+    "minutes:notice_docx": row(200, **OUTSIDERS),
+    "minutes:notice_pdf": row(200, **OUTSIDERS),
+    # The chair (ubnd.chutich, none of the roles) signs; the demo minutes are not signed yet.
+    "minutes:sign_pdf": row(404, official=403, leader=403, system_admin=403),
+    "minutes:signed_pdf": row(404),
+    "minutes:sign_upload": POST_ONLY,
+    "minutes:sign_remote": POST_ONLY,
+    # The notice is signed by the official who issued it (vp.daumoi, none of the roles): the
+    # system administrator may edit it but is not its issuer (302 back with the reason).
+    "minutes:notice_sign_pdf": row(403, system_admin=302, **OUTSIDERS),
+    "minutes:notice_signed_pdf": row(404),
+    "minutes:notice_sign_upload": POST_ONLY,
+    "minutes:notice_sign_remote": POST_ONLY,
+    "minutes:generate": POST_ONLY,
+    "minutes:approve": POST_ONLY,
+    "minutes:notice_draft": POST_ONLY,
+    "minutes:notice_approve": POST_ONLY,
+    "minutes:notice_issue": POST_ONLY,
     # signing certificates (Perm.CONFIRM_CERTIFICATE: the user's unit administrator)
     "signing:mine": SIGNED_IN,
     "signing:pending": ADMIN_LIST,
     "signing:confirm": POST_ONLY,
     "signing:revoke": POST_ONLY,
+    # assigned work (followups/): the demo's first task is Sở Nội vụ's, snv.chuyenvien in charge (so
+    # every SNV role sees it: in charge, document receiver, leader, unit administrator); the PPC
+    # Office's every-unit page is the system administrator's here (no VP UBND role in the table).
+    # The new-task form of the first meeting, not started: 403 to who sees the meeting.
+    "followups:mine": SIGNED_IN,
+    "followups:all": row(404, system_admin=200),
+    "followups:unit": row(404, organiser=200, leader=200, unit_admin=200, system_admin=200),
+    "followups:export": SIGNED_IN,
+    "followups:create": row(403, **OUTSIDERS),
+    "followups:detail": row(200, **OUTSIDERS),
+    "followups:file": row(200, **OUTSIDERS),
+    "followups:accept": POST_ONLY,
+    "followups:assign": POST_ONLY,
+    "followups:progress": POST_ONLY,
+    "followups:complete": POST_ONLY,
+    "followups:confirm": POST_ONLY,
+    "followups:send_back": POST_ONLY,
+    "followups:cancel": POST_ONLY,
+    "followups:extension": POST_ONLY,
+    "followups:decide_extension": POST_ONLY,
 }
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.db.models import Q, TextChoices
 
-from accounts.models import OrgUnit, Right, TransferRequest, User
+from accounts.models import OrgUnit, Right, TransferRequest, UnitKind, User
 
 if TYPE_CHECKING:
     from core.http import AnyUser
@@ -61,6 +61,7 @@ class Perm(TextChoices):
     REPORT_INCIDENT = "meeting.report_incident"
     HANDLE_INCIDENT = "meeting.handle_incident"
     VIEW_CONTRIBUTIONS = "meeting.view_contributions"  # compiled comments, their XLSX, incidents; also after the end
+    EXPORT_MEETING_VOTES = "meeting.export_votes"  # the votes workbook: runners and PPC leaders; also after the end
     # Rules for these live in polls/permissions.py.
     MANAGE_POLL = "poll.manage"
     VIEW_POLL_RESULTS = "poll.results"
@@ -78,6 +79,21 @@ class Perm(TextChoices):
     GRANT_RECORDING_ACCESS = "recording.grant"  # the chair
     # Rules for these live in transcripts/permissions.py.
     EDIT_TRANSCRIPT = "transcript.edit"  # correct text and speaker: who runs the room and may listen
+    # Rules for these live in followups/permissions.py (assigned work, việc được giao).
+    ASSIGN_TASKS = "followup.assign"  # obj: the Meeting; its chair and organiser, once it has started
+    VIEW_TASK = "followup.view"  # assigner, meeting's chair/organiser, assignee unit's people in charge, PPC Office
+    ACCEPT_TASK = "followup.accept"  # the assignee unit's leader or document receiver (also: assign inside)
+    WORK_ON_TASK = "followup.work"  # the person in charge or who accepts: progress, completion, extension
+    DECIDE_TASK = "followup.decide"  # the assigner (or the meeting's chair/organiser): confirm, return, cancel
+    VIEW_UNIT_TASKS = "followup.view_unit"  # obj: OrgUnit; its leader, receiver, administrators
+    OVERSEE_TASKS = "followup.oversee"  # every unit's tasks: the PPC Office
+    # Rules for these live in minutes/permissions.py (obj: the Meeting; VIEW_NOTICE: the ConclusionNotice).
+    VIEW_MINUTES = "minutes.view"  # read the minutes: the meeting's people, PPC leaders
+    EDIT_MINUTES = "minutes.edit"  # edit, regenerate, correct: the secretary or organiser
+    APPROVE_MINUTES = "minutes.approve"  # the chair
+    VIEW_NOTICE = "notice.view"  # readers of the minutes; once issued, the issuing and concerned units
+    EDIT_NOTICE = "notice.edit"  # draft, edit, issue the conclusion notice: the secretary or organiser
+    APPROVE_NOTICE = "notice.approve"  # the chair
 
 
 def _active(user: AnyUser | None) -> TypeGuard[User]:
@@ -104,6 +120,14 @@ def is_unit_admin(user: AnyUser | None) -> TypeGuard[User]:
 
 def is_admin(user: AnyUser | None) -> TypeGuard[User]:
     return is_system_admin(user) or is_unit_admin(user)
+
+
+def is_ppc_leader(user: AnyUser | None) -> TypeGuard[User]:
+    """A leader of the Provincial People's Committee itself (the root unit of the province)."""
+    if not has_right(user, Right.LEADER):
+        return False
+    unit = user.unit
+    return unit is not None and unit.kind == UnitKind.PROVINCE and unit.parent_id is None
 
 
 def administered_units_q(user: AnyUser | None, prefix: str = "") -> Q | None:

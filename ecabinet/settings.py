@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "opinions",
     "recordings",
     "transcripts",
+    "minutes",
+    "followups",
     # The top floor (home page, menu, demo data): after every app it composes.
     "shell",
 ]
@@ -418,6 +420,14 @@ RECORDINGS_RETENTION_DAYS = env_int("RECORDINGS_RETENTION_DAYS", 365, minimum=1)
 # An uploaded recording: at most this many bytes and seconds (2 GB, 4 hours).
 RECORDINGS_MAX_UPLOAD_BYTES = env_int("RECORDINGS_MAX_UPLOAD_BYTES", 2 * 1024**3, minimum=1024)
 RECORDINGS_MAX_SECONDS = env_int("RECORDINGS_MAX_SECONDS", 4 * 3600, minimum=1)
+
+# --- Assigned work (followups/, docs/followups.md) ----------------------------------------------
+# Days before a task's deadline on which its person in charge is reminded (then an overdue warning
+# the day after the deadline): a comma-separated list of whole days, e.g. "3,1".
+_reminder_days = env_list("FOLLOWUPS_REMINDER_DAYS", ["3", "1"])
+if not all(d.isdigit() and int(d) <= 365 for d in _reminder_days):
+    raise ImproperlyConfigured(f"FOLLOWUPS_REMINDER_DAYS={','.join(_reminder_days)!r}: whole days from 0 to 365.")
+FOLLOWUPS_REMINDER_DAYS = sorted({int(d) for d in _reminder_days}, reverse=True)
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -34,6 +34,8 @@ urlpatterns = [
     path("opinions/", include("opinions.urls")),
     path("recordings/", include("recordings.urls")),
     path("transcripts/", include("transcripts.urls")),
+    path("minutes/", include("minutes.urls")),
+    path("followups/", include("followups.urls")),
     path("signing/", include("signing.urls")),
 ]
 

@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from core.http import perform_and_redirect
+from accounts.permissions import Perm
+from core.http import AnyUser, perform_and_redirect
+from live.permissions import require_open
 from meetings.models import AgendaItem, Meeting
 
 T = TypeVar("T")
@@ -42,6 +44,25 @@ def answer(
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=400)
     return JsonResponse({"ok": True, **(data(result) if data is not None else {})})
+
+
+def room_closed() -> str:
+    """What a runner is told who acts in the room after the meeting has ended."""
+    return _("The meeting has ended: the room no longer takes this action.")
+
+
+def while_open(
+    user: AnyUser, perm: Perm, meeting: Meeting, after_the_end: str, write: Callable[[], T]
+) -> Callable[[], T]:
+    """`write` for an act of the running room: refused first unless `user` may do it (`perm`);
+    once the meeting has ended a participant gets `after_the_end` as the message (400 for the
+    script, a flash for a form) instead of a bare 403 (live.permissions.require_open)."""
+
+    def guarded() -> T:
+        require_open(user, perm, meeting, after_the_end)
+        return write()
+
+    return guarded
 
 
 def whole_number(value: Any, message: str) -> int:

@@ -19,8 +19,10 @@ turned away the anonymous visitor and inactive accounts: `user` is a signed-in a
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, ValidationError
+
 from accounts.models import User
-from accounts.permissions import Perm, can, is_guest, register_rule
+from accounts.permissions import Perm, can, is_guest, is_ppc_leader, register_rule
 from core.http import AnyUser
 from live.models import PRESENT_STATUSES, Attendance
 from meetings.models import Answer, Invitation, InvitationKind, InvitationRole, Meeting, MeetingStatus
@@ -63,6 +65,23 @@ def ran_ended_meeting(user: User, meeting: Meeting) -> bool:
     return meeting.status == MeetingStatus.ENDED and runs_meeting(user, meeting)
 
 
+def refuse(user: AnyUser, meeting: Meeting, after_the_end: str) -> None:
+    """Turn away an act of the running room: a ValidationError saying `after_the_end` to a
+    participant who no longer may because the meeting has ended (the room shows its record, the
+    script hides the button; a page left open or a retried request lands here); PermissionDenied
+    for who never could."""
+    if meeting.status == MeetingStatus.ENDED and isinstance(user, User) and takes_part(user, meeting):
+        raise ValidationError(after_the_end)
+    raise PermissionDenied
+
+
+def require_open(user: AnyUser, perm: Perm, meeting: Meeting, after_the_end: str) -> None:
+    """`accounts.access.require` for the acts of the running room (check-in, the floor, votes,
+    the agenda), with `refuse`'s message once the meeting has ended."""
+    if not can(user, perm, meeting):
+        refuse(user, meeting, after_the_end)
+
+
 def may_comment(user: AnyUser, meeting: Meeting) -> bool:
     """Comments come from the attendees and from whoever runs the meeting, before and during it."""
     return can(user, Perm.ATTEND_MEETING, meeting) or can(user, Perm.RUN_MEETING, meeting)
@@ -93,6 +112,15 @@ def handle_incident(user: User, meeting: Meeting) -> bool:
 @register_rule(Perm.VIEW_CONTRIBUTIONS)
 def view_contributions(user: User, meeting: Meeting) -> bool:
     return meeting.status in ROOM_STATUSES and runs_meeting(user, meeting)
+
+
+@register_rule(Perm.EXPORT_MEETING_VOTES)
+def export_meeting_votes(user: User, meeting: Meeting) -> bool:
+    """The votes workbook (Điều 5.5): whoever runs the meeting and the PPC leaders, during the
+    meeting and after it; never an outside guest."""
+    if meeting.status not in ROOM_STATUSES or user.is_external:
+        return False
+    return runs_meeting(user, meeting) or is_ppc_leader(user)
 
 
 # --- in-meeting votes: the rules of the `meeting_vote` kind (Perm.MANAGE_POLL, VIEW_POLL_RESULTS,

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:meeting_id>/polls/<int:poll_id>/close/", views.close_vote, name="poll_close"),
     path("<int:meeting_id>/polls/<int:poll_id>/vote/", views.vote, name="poll_vote"),
     path("<int:meeting_id>/polls/<int:poll_id>/named/", views.named, name="poll_named"),
+    path("<int:meeting_id>/votes.xlsx", views.votes_xlsx, name="votes_xlsx"),
 ]

@@ -38,7 +38,7 @@ from live.actions.room import (
     do_start_meeting,
     do_update_room_settings,
 )
-from live.http import agenda_item, answer, whole_number
+from live.http import agenda_item, answer, room_closed, while_open, whole_number
 from live.models import AttendanceStatus, IncidentKind, LiveState, QuorumRule
 from live.permissions import ran_ended_meeting
 from live.queries import snapshot
@@ -111,6 +111,7 @@ def room(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "can_attend": can(user, Perm.ATTEND_MEETING, meeting),
             "can_report_incident": can(user, Perm.REPORT_INCIDENT, meeting),
             "can_view_contributions": can(user, Perm.VIEW_CONTRIBUTIONS, meeting),
+            "can_export_votes": can(user, Perm.EXPORT_MEETING_VOTES, meeting),
             "incident_kinds": IncidentKind.choices,
         }
     )
@@ -132,6 +133,7 @@ def console(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         {
             "can_run": True,
             "can_view_contributions": True,
+            "can_export_votes": can(request.user, Perm.EXPORT_MEETING_VOTES, meeting),
             "agenda": data["agenda"],
             "attendance_list": data.get("attendance_list", []),
             "attendance_choices": AttendanceStatus.choices,
@@ -187,6 +189,10 @@ def snapshot_json(request: AuthedRequest, meeting_id: int) -> JsonResponse:
 # --- running the meeting ----------------------------------------------------------------------
 
 
+def _checkin_closed() -> str:
+    return _("Check-in is closed: the meeting has ended.")
+
+
 def _console_back(meeting: Meeting) -> str:
     return reverse("live:console", args=[meeting.pk])
 
@@ -194,10 +200,12 @@ def _console_back(meeting: Meeting) -> str:
 @login_required
 @require_POST
 def start(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    meeting, _live = access_live(request.user, meeting_id)
     return answer(
         request,
-        lambda: do_start_meeting(request.user, meeting),
+        while_open(
+            request.user, Perm.RUN_MEETING, meeting, room_closed(), lambda: do_start_meeting(request.user, meeting)
+        ),
         success=_("The meeting has started."),
         back=_console_back(meeting),
     )
@@ -218,20 +226,25 @@ def end(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def set_current_item(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    meeting, _live = access_live(request.user, meeting_id)
 
     def write() -> None:
         raw = request.POST.get("item", "")
         item = None if raw == "" else agenda_item(meeting, raw)
         do_set_current_item(request.user, meeting, item)
 
-    return answer(request, write, success=_("Moved to the agenda item."), back=_console_back(meeting))
+    return answer(
+        request,
+        while_open(request.user, Perm.RUN_MEETING, meeting, room_closed(), write),
+        success=_("Moved to the agenda item."),
+        back=_console_back(meeting),
+    )
 
 
 @login_required
 @require_POST
 def set_discussion(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    meeting, _live = access_live(request.user, meeting_id)
 
     def write() -> None:
         value = request.POST.get("open")
@@ -239,25 +252,35 @@ def set_discussion(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             raise ValidationError(_("Choose whether to open or close the discussion."))
         do_set_discussion(request.user, meeting, open=value == "1")
 
-    return answer(request, write, success=_("Discussion updated."), back=_console_back(meeting))
+    return answer(
+        request,
+        while_open(request.user, Perm.RUN_MEETING, meeting, room_closed(), write),
+        success=_("Discussion updated."),
+        back=_console_back(meeting),
+    )
 
 
 @login_required
 @require_POST
 def conclude_item(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    meeting, _live = access_live(request.user, meeting_id)
 
     def write() -> None:
         item = agenda_item(meeting, request.POST.get("item"))
         do_conclude_item(request.user, meeting, item, text=request.POST.get("text", ""))
 
-    return answer(request, write, success=_("The conclusion was recorded."), back=_console_back(meeting))
+    return answer(
+        request,
+        while_open(request.user, Perm.RUN_MEETING, meeting, room_closed(), write),
+        success=_("The conclusion was recorded."),
+        back=_console_back(meeting),
+    )
 
 
 @login_required
 @require_POST
 def room_settings(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    meeting, _live = access_live(request.user, meeting_id)
 
     def write() -> None:
         message = _("Enter whole numbers for the speaking time limit and the check-in window.")
@@ -270,7 +293,12 @@ def room_settings(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             checkin_closes_minutes=whole_number(request.POST.get("checkin_closes_minutes"), message),
         )
 
-    return answer(request, write, success=_("Room settings saved."), back=_console_back(meeting))
+    return answer(
+        request,
+        while_open(request.user, Perm.RUN_MEETING, meeting, room_closed(), write),
+        success=_("Room settings saved."),
+        back=_console_back(meeting),
+    )
 
 
 # --- attendance ---------------------------------------------------------------------------------
@@ -280,10 +308,16 @@ def room_settings(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def check_in(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     """Self check-in from the attendee's own device."""
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.ATTEND_MEETING)
+    meeting, _live = access_live(request.user, meeting_id)
     return answer(
         request,
-        lambda: do_check_in(request.user, meeting),
+        while_open(
+            request.user,
+            Perm.ATTEND_MEETING,
+            meeting,
+            _checkin_closed(),
+            lambda: do_check_in(request.user, meeting),
+        ),
         success=_("You are checked in."),
         back=reverse("live:room", args=[meeting.pk]),
     )
@@ -296,10 +330,16 @@ def qr_checkin(request: AuthedRequest, meeting_id: int, code: str) -> HttpRespon
 
     A GET that writes, on purpose: a phone's camera opens links. It needs the code of the
     current (or previous) minute, which only someone looking at the room's screen has."""
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.ATTEND_MEETING)
+    meeting, _live = access_live(request.user, meeting_id)
     return perform_and_redirect(
         request,
-        lambda: do_check_in(request.user, meeting, code=code[:64]),
+        while_open(
+            request.user,
+            Perm.ATTEND_MEETING,
+            meeting,
+            _checkin_closed(),
+            lambda: do_check_in(request.user, meeting, code=code[:64]),
+        ),
         "live:room",
         meeting_id=meeting.pk,
         success=_("You are checked in."),
@@ -310,7 +350,7 @@ def qr_checkin(request: AuthedRequest, meeting_id: int, code: str) -> HttpRespon
 @require_POST
 def mark_attendance(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     """The secretary records someone as present, late, absent or excused."""
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    meeting, _live = access_live(request.user, meeting_id)
 
     def write() -> None:
         invitation_id = whole_number(
@@ -321,4 +361,9 @@ def mark_attendance(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             raise ValidationError(_("This person is not an attendee of the meeting."))
         do_mark_attendance(request.user, meeting, invitation, status=request.POST.get("status", ""))
 
-    return answer(request, write, success=_("Attendance recorded."), back=_console_back(meeting))
+    return answer(
+        request,
+        while_open(request.user, Perm.RUN_MEETING, meeting, room_closed(), write),
+        success=_("Attendance recorded."),
+        back=_console_back(meeting),
+    )

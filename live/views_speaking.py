@@ -18,7 +18,7 @@ from core.fetch import get_or_404
 from core.http import AuthedRequest
 from live.access import access_live
 from live.actions import speaking
-from live.http import agenda_item, answer, whole_number
+from live.http import agenda_item, answer, room_closed, while_open, whole_number
 from live.models import SpeakRequest, SpeakState
 from meetings.models import Meeting
 
@@ -34,13 +34,19 @@ def _console(meeting: Meeting) -> str:
 @login_required
 @require_POST
 def request_floor(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.ATTEND_MEETING)
+    meeting, _live = access_live(request.user, meeting_id)
 
     def write() -> None:
         item = agenda_item(meeting, request.POST["item"]) if request.POST.get("item") else None
         speaking.do_request_floor(request.user, meeting, topic=request.POST.get("topic", ""), agenda_item=item)
 
-    return answer(request, write, success=_("You asked for the floor."), back=_room(meeting))
+    closed = _("Requests to speak are closed: the meeting has ended.")
+    return answer(
+        request,
+        while_open(request.user, Perm.ATTEND_MEETING, meeting, closed, write),
+        success=_("You asked for the floor."),
+        back=_room(meeting),
+    )
 
 
 @login_required
@@ -58,7 +64,7 @@ def withdraw(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 
 def _chair(request: AuthedRequest, meeting_id: int, request_id: int, step: str) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    meeting, _live = access_live(request.user, meeting_id)
     target = get_or_404(SpeakRequest.objects.select_related("meeting__unit"), request_id, meeting=meeting)
     steps = {
         "grant": (lambda: speaking.do_grant_floor(request.user, target), _("The floor was given.")),
@@ -68,7 +74,12 @@ def _chair(request: AuthedRequest, meeting_id: int, request_id: int, step: str) 
         "down": (lambda: speaking.do_move_in_queue(request.user, target, up=False), _("The queue was reordered.")),
     }
     write, success = steps[step]
-    return answer(request, write, success=success, back=_console(meeting))
+    return answer(
+        request,
+        while_open(request.user, Perm.RUN_MEETING, meeting, room_closed(), write),
+        success=success,
+        back=_console(meeting),
+    )
 
 
 @login_required
@@ -94,7 +105,7 @@ def end_turn(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def give_floor(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    meeting, _live = access_live(request.user, meeting_id)
 
     def write() -> None:
         user_id = whole_number(request.POST.get("user"), _("Choose an attendee."))
@@ -103,7 +114,12 @@ def give_floor(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             raise ValidationError(_("Choose an attendee."))
         speaking.do_give_floor(request.user, meeting, user)
 
-    return answer(request, write, success=_("The floor was given."), back=_console(meeting))
+    return answer(
+        request,
+        while_open(request.user, Perm.RUN_MEETING, meeting, room_closed(), write),
+        success=_("The floor was given."),
+        back=_console(meeting),
+    )
 
 
 @login_required

@@ -21,11 +21,11 @@ from accounts.models import User
 from accounts.permissions import Perm
 from core.fetch import get_or_404
 from core.http import AuthedRequest
-from live import voting
+from live import vote_export, voting
 from live.access import access_live
 from live.actions.voting import do_close_vote, do_create_vote, do_open_vote, do_vote
-from live.http import answer
-from meetings.models import Meeting
+from live.http import answer, room_closed, while_open
+from meetings.models import Meeting, MeetingStatus
 from polls.models import Participation, Poll, PollKind
 
 
@@ -47,16 +47,22 @@ def _options(text: str) -> list[str] | None:
 @login_required
 @require_POST
 def create(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    meeting, _live = access_live(request.user, meeting_id)
     return answer(
         request,
-        lambda: do_create_vote(
+        while_open(
             request.user,
+            Perm.RUN_MEETING,
             meeting,
-            question=request.POST.get("question", ""),
-            options=_options(request.POST.get("options", "")),
-            secret=request.POST.get("secret") in ("1", "on", "true"),
-            open_now=request.POST.get("open") in ("1", "on", "true"),
+            room_closed(),
+            lambda: do_create_vote(
+                request.user,
+                meeting,
+                question=request.POST.get("question", ""),
+                options=_options(request.POST.get("options", "")),
+                secret=request.POST.get("secret") in ("1", "on", "true"),
+                open_now=request.POST.get("open") in ("1", "on", "true"),
+            ),
         ),
         success=_("The vote was created."),
         back=reverse("live:console", args=[meeting.pk]),
@@ -67,11 +73,11 @@ def create(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def _chair_step(
     request: AuthedRequest, meeting_id: int, poll_id: int, step: Callable[[User, Poll], Poll], success: str
 ) -> HttpResponse:
-    meeting, _live = access_live(request.user, meeting_id, perm=Perm.RUN_MEETING)
+    meeting, _live = access_live(request.user, meeting_id)
     poll = _poll(meeting, poll_id)
     return answer(
         request,
-        lambda: step(request.user, poll),
+        while_open(request.user, Perm.RUN_MEETING, meeting, room_closed(), lambda: step(request.user, poll)),
         success=success,
         back=reverse("live:console", args=[meeting.pk]),
         data=_poll_id,
@@ -103,6 +109,8 @@ def vote(request: AuthedRequest, meeting_id: int, poll_id: int) -> HttpResponse:
         try:
             return do_vote(request.user, poll, choices, others)
         except PermissionDenied:  # who sees the room but may not vote is told why, not refused
+            if meeting.status == MeetingStatus.ENDED:
+                raise ValidationError(_("Voting is closed: the meeting has ended.")) from None
             raise ValidationError(_("Only attendees who have checked in may vote.")) from None
 
     return answer(
@@ -122,3 +130,16 @@ def named(request: AuthedRequest, meeting_id: int, poll_id: int) -> HttpResponse
     poll = _poll(meeting, poll_id)
     require(request.user, Perm.VIEW_POLL_RESULTS, poll)
     return JsonResponse({"poll": poll.pk, "questions": voting.named_choices(poll)})
+
+
+@login_required
+@require_GET
+def votes_xlsx(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    """Every vote of the meeting in one workbook (live/vote_export.py): runners and PPC leaders."""
+    meeting, live = access_live(request.user, meeting_id, perm=Perm.EXPORT_MEETING_VOTES)
+    response = HttpResponse(
+        vote_export.votes_workbook(meeting, live),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="bieu-quyet-cuoc-hop-{meeting.pk}.xlsx"'
+    return response

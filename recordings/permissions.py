@@ -13,18 +13,10 @@
 
 from __future__ import annotations
 
-from accounts.models import Right, UnitKind, User
-from accounts.permissions import Perm, has_right, register_rule
+from accounts.models import User
+from accounts.permissions import Perm, is_ppc_leader, register_rule
 from live.permissions import ROOM_STATUSES, runs_meeting
 from meetings.models import Meeting
-
-
-def is_ppc_leader(user: User) -> bool:
-    """A leader of the Provincial People's Committee (the root unit of the province)."""
-    unit = user.unit
-    return (
-        has_right(user, Right.LEADER) and unit is not None and unit.kind == UnitKind.PROVINCE and unit.parent_id is None
-    )
 
 
 def has_grant(user: User, meeting: Meeting) -> bool:

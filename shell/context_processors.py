@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Perm, can, is_admin
-from core.menu import approval_entries_for
+from core.menu import approval_entries_for, main_entries_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -26,8 +26,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"label": _("Meetings"), "url": reverse("meetings:list"), "key": "meetings"},
         {"label": _("Weekly schedule"), "url": reverse("meetings:calendar"), "key": "calendar"},
         {"label": _("Documents"), "url": reverse("documents:search"), "key": "documents"},
-        {"label": _("Opinion collection"), "url": reverse("opinions:list"), "key": "opinions"},
     ]
+    # Opinion collection and the pages the apps register in core.menu (assigned work) share one
+    # dropdown, "Công việc", like the approvals below: the bar has no room for one more entry.
+    work: list[dict[str, Any]] = [
+        {"label": _("Opinion collection"), "url": reverse("opinions:list"), "key": "opinions"},
+        *main_entries_for(user),
+    ]
+    if len(work) > 1:
+        items.append({"label": _("Work"), "key": "work_menu", "children": work})
+    else:
+        items.extend(work)
     approvals: list[dict[str, Any]] = []
     if can(user, Perm.APPROVE_MEETINGS):
         approvals.append({"label": _("Approvals"), "url": reverse("meetings:approvals"), "key": "approvals"})

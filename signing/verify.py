@@ -29,7 +29,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 
@@ -62,11 +64,62 @@ def trust_roots() -> tuple[Any, ...]:
         return ()
 
 
-def _refuse(message: str, code: str) -> ValidationError:
-    return ValidationError(message, code=code)
+def _refuse(message: str | Promise, code: str) -> ValidationError:
+    return ValidationError(str(message), code=code)
 
 
-def verify_signed_ballot(signed: bytes, *, original: bytes, user: User) -> VerifiedSignature:
+@dataclass(frozen=True)
+class Wording:
+    """The refusals that name what was signed: a ballot (opinions) or a document (minutes, notices)."""
+
+    too_large: Promise
+    not_pdf: Promise
+    unreadable: Promise
+    unsigned: Promise
+    tampered: Promise
+    different: Promise
+    wrong_signer: Promise
+
+
+BALLOT = Wording(
+    too_large=gettext_lazy("The signed ballot is too large (at most %(size)s MB)."),
+    not_pdf=gettext_lazy("The file is not a PDF. Upload the ballot PDF after signing it."),
+    unreadable=gettext_lazy("The file is not a readable PDF. Upload the ballot PDF after signing it."),
+    unsigned=gettext_lazy(
+        "The file carries no digital signature. Sign the ballot with your signing tool, then upload it."
+    ),
+    tampered=gettext_lazy("The signature is broken or the ballot was changed after it was signed."),
+    different=gettext_lazy(
+        "This is not the ballot of this answer: download the ballot again, sign it without changes and upload it."
+    ),
+    wrong_signer=gettext_lazy(
+        "The ballot was signed with a certificate that is not confirmed as yours. Add your certificate "
+        "under My account → Digital signature and ask your unit administrator to confirm it."
+    ),
+)
+
+DOCUMENT = Wording(
+    too_large=gettext_lazy("The signed document is too large (at most %(size)s MB)."),
+    not_pdf=gettext_lazy("The file is not a PDF. Upload the PDF handed out for signing after signing it."),
+    unreadable=gettext_lazy("The file is not a readable PDF. Upload the PDF handed out for signing after signing it."),
+    unsigned=gettext_lazy(
+        "The file carries no digital signature. Sign the document with your signing tool, then upload it."
+    ),
+    tampered=gettext_lazy("The signature is broken or the document was changed after it was signed."),
+    different=gettext_lazy(
+        "This is not the PDF handed out for signing this version: download it again, sign it without changes "
+        "and upload it."
+    ),
+    wrong_signer=gettext_lazy(
+        "The document was signed with a certificate that is not confirmed as yours. Add your certificate "
+        "under My account → Digital signature and ask your unit administrator to confirm it."
+    ),
+)
+
+
+def verify_signed_ballot(signed: bytes, *, original: bytes, user: User, wording: Wording = BALLOT) -> VerifiedSignature:
+    """`signed` checked against the `original` handed out to `user` (the rules above); the
+    refusals name a ballot or, with `wording=DOCUMENT`, a document."""
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
@@ -79,20 +132,20 @@ def verify_signed_ballot(signed: bytes, *, original: bytes, user: User) -> Verif
     limit = int(getattr(settings, "SIGNED_BALLOT_MAX_BYTES", 10 * 1024 * 1024))
     if len(signed) > limit:
         raise _refuse(
-            _("The signed ballot is too large (at most %(size)s MB).") % {"size": max(1, limit // (1024 * 1024))},
+            str(wording.too_large) % {"size": max(1, limit // (1024 * 1024))},
             "too_large",
         )
     if not signed.startswith(b"%PDF-"):
-        raise _refuse(_("The file is not a PDF. Upload the ballot PDF after signing it."), "not_pdf")
+        raise _refuse(wording.not_pdf, "not_pdf")
     try:
         reader = PdfFileReader(io.BytesIO(signed), strict=False)
         signatures = reader.embedded_regular_signatures
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         logger.info("unreadable signed ballot: %s", exc)
-        raise _refuse(_("The file is not a readable PDF. Upload the ballot PDF after signing it."), "not_pdf") from None
+        raise _refuse(wording.unreadable, "not_pdf") from None
     if not signatures:
         raise _refuse(
-            _("The file carries no digital signature. Sign the ballot with your signing tool, then upload it."),
+            wording.unsigned,
             "unsigned",
         )
     roots = trust_roots()
@@ -110,7 +163,7 @@ def verify_signed_ballot(signed: bytes, *, original: bytes, user: User) -> Verif
         status = validate_pdf_signature(signature, context)
     except Exception as exc:  # pyHanko raises several kinds for a broken signature
         logger.info("signature validation failed: %r", exc)
-        raise _refuse(_("The signature is broken or the ballot was changed after it was signed."), "tampered") from None
+        raise _refuse(wording.tampered, "tampered") from None
     whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     # Tools that add validation data (LTV) or a document time stamp append another update after
     # the signature; pyHanko's difference analysis tells those from a change of content.
@@ -120,13 +173,11 @@ def verify_signed_ballot(signed: bytes, *, original: bytes, user: User) -> Verif
         and status.modification_level <= ModificationLevel.FORM_FILLING
     )
     if not status.intact or not status.valid or not (whole_file or benign_update):
-        raise _refuse(_("The signature is broken or the ballot was changed after it was signed."), "tampered")
+        raise _refuse(wording.tampered, "tampered")
     original_revisions = PdfFileReader(io.BytesIO(original), strict=False).xrefs.total_revisions
     if len(signatures) != 1 or not signed.startswith(original) or signature.signed_revision != original_revisions:
         raise _refuse(
-            _(
-                "This is not the ballot of this answer: download the ballot again, sign it without changes and upload it."
-            ),
+            wording.different,
             "different_ballot",
         )
     if not status.trusted:
@@ -136,10 +187,7 @@ def verify_signed_ballot(signed: bytes, *, original: bytes, user: User) -> Verif
     binding = CertificateBinding.objects.filter(user=user, sha256=digest, state=BindingState.CONFIRMED).first()
     if binding is None or not binding.counts():
         raise _refuse(
-            _(
-                "The ballot was signed with a certificate that is not confirmed as yours. Add your certificate "
-                "under My account → Digital signature and ask your unit administrator to confirm it."
-            ),
+            wording.wrong_signer,
             "wrong_signer",
         )
     return VerifiedSignature(

@@ -16,6 +16,8 @@ APPS = (
     "live",
     "opinions",
     "signing",
+    "followups",
+    "minutes",
 )
 
 

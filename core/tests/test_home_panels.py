@@ -34,7 +34,12 @@ def test_registering_the_same_template_again_replaces_it(registry) -> None:
 
 def test_the_apps_above_register_their_panels_at_start_up() -> None:
     templates = [p.template for p in home.registered_panels()]
-    assert templates == ["meetings/_home_panel.html", "documents/_home_panel.html", "opinions/_home_panel.html"]
+    assert templates == [
+        "meetings/_home_panel.html",
+        "documents/_home_panel.html",
+        "opinions/_home_panel.html",
+        "followups/_home_panel.html",
+    ]
 
 
 def test_core_home_imports_nothing_from_the_apps_above() -> None:

@@ -18,20 +18,12 @@ from audit.log import log_action
 from documents.models import Document
 from live import events
 from live.models import Comment, Incident, IncidentKind, IncidentStatus
-from live.permissions import LIVE_STATUSES, may_comment, takes_part
-from meetings.models import AgendaItem, Meeting, MeetingStatus
+from live.permissions import LIVE_STATUSES, may_comment, refuse, require_open
+from meetings.models import AgendaItem, Meeting
 
 MAX_COMMENT = 4000
 MAX_INCIDENT = 2000
 DUPLICATE_WINDOW = timedelta(seconds=10)
-
-
-def _refuse(user: User, meeting: Meeting, after_the_end: str) -> None:
-    """PermissionDenied for who never could; a ValidationError saying why for a participant who
-    no longer can because the meeting has ended (the compiled record stays readable)."""
-    if meeting.status == MeetingStatus.ENDED and takes_part(user, meeting):
-        raise ValidationError(after_the_end)
-    raise PermissionDenied
 
 
 def do_add_comment(
@@ -40,7 +32,7 @@ def do_add_comment(
     """Before and during the meeting. The same comment sent twice within seconds (a double tap, a
     retry) is stored once."""
     if not may_comment(user, meeting):
-        _refuse(user, meeting, _("Comments are closed: the meeting has ended."))
+        refuse(user, meeting, _("Comments are closed: the meeting has ended."))
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Write your comment."))
@@ -96,8 +88,9 @@ def _incident_counts(meeting: Meeting) -> dict[str, int]:
 
 
 def do_report_incident(user: User, meeting: Meeting, *, kind: str, description: str) -> Incident:
-    if not can(user, Perm.REPORT_INCIDENT, meeting):
-        _refuse(user, meeting, _("The meeting has ended: problems can no longer be reported in its room."))
+    require_open(
+        user, Perm.REPORT_INCIDENT, meeting, _("The meeting has ended: problems can no longer be reported in its room.")
+    )
     if kind not in IncidentKind.values:
         raise ValidationError(_("Choose the kind of problem from the list."))
     description = (description or "").strip()

@@ -12,7 +12,7 @@ from accounts.access import require
 from accounts.models import User
 from accounts.permissions import Perm
 from audit.log import log_action
-from live import events
+from live import events, hooks
 from live.actions.common import STARTABLE, lock_room
 from live.models import (
     Attendance,
@@ -129,12 +129,16 @@ def do_end_meeting(actor: User, meeting: Meeting) -> Meeting:
         locked.status = MeetingStatus.ENDED
         locked.save(update_fields=["status", "updated_at"])
         live.ended_at, live.ended_by, live.discussion_open = now, actor, False
-        live.save()
+        # Only these fields: closing the open votes above numbered events (LiveState.seq), and a
+        # full save would write the stale number back, giving "ended" the number of a vote's
+        # event; open screens would drop it as already seen and never learn the meeting ended.
+        live.save(update_fields=["ended_at", "ended_by", "discussion_open"])
         counts = attendance_counts(locked, live)
         log_action("meeting.ended", actor=actor, target=locked, unit=locked.unit, data={"attendance": counts})
         _meeting_event(locked, live)
         events.emit(locked.pk, "floor", floor_data(locked, live))
         events.emit(locked.pk, "attendance", {"counts": counts, "row": None})
+        transaction.on_commit(lambda: hooks.meeting_ended(locked, actor))
     return locked
 
 

@@ -32,3 +32,12 @@ def live_hidden_unless(status: str, statuses: str) -> str:
     """`hidden` unless the status is one of the space-separated statuses (the script keeps
     elements marked `data-live-when="..."` in step afterwards)."""
     return "" if status in statuses.split() else "hidden"
+
+
+@register.simple_tag(takes_context=True)
+def may_export_votes(context: template.Context, meeting: Any) -> bool:
+    """For the meeting page's link to the votes workbook (live:votes_xlsx)."""
+    from accounts.permissions import Perm, can
+
+    request = context.get("request")
+    return request is not None and can(getattr(request, "user", None), Perm.EXPORT_MEETING_VOTES, meeting)

@@ -165,6 +165,7 @@ OUTSIDER_LISTS = {
         "documents:approvals",
         "opinions:list",
         "notifications:list",
+        "minutes:unit_notices",
     ],
 }
 

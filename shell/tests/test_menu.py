@@ -14,7 +14,7 @@ from accounts.models import Right
 from conftest import make_user
 from shell.context_processors import navigation
 
-EVERYONE = ["home", "meetings", "calendar", "documents", "opinions"]
+EVERYONE = ["home", "meetings", "calendar", "documents", "work_menu"]
 
 
 def menu_of(user: Any) -> list[dict[str, Any]]:
@@ -46,6 +46,16 @@ def test_the_system_administrator_finds_the_administration_screens_in_one_dropdo
         "rooms",
         "certificates",
         "audit",
+    ]
+
+
+def test_opinions_and_assigned_work_share_one_dropdown(snv_member) -> None:
+    work = next(item for item in menu_of(snv_member) if item["key"] == "work_menu")
+    assert [child["key"] for child in work["children"]] == ["opinions", "conclusion_notices", "followups"]
+    assert [child["url"] for child in work["children"]] == [
+        reverse("opinions:list"),
+        reverse("minutes:unit_notices"),
+        reverse("followups:mine"),
     ]
 
 

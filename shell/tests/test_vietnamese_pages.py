@@ -137,6 +137,11 @@ FILES: dict[str, set[str]] = {
     "live:display_snapshot": {"anonymous"},
     "live:snapshot": {"organiser", "leader", "official"},
     "live:comments_xlsx": {"organiser", "leader"},
+    "live:votes_xlsx": {"organiser", "leader"},
+    "minutes:docx": {"leader", "official"},
+    "minutes:pdf": {"leader", "official"},
+    "minutes:notice_docx": {"leader", "official"},
+    "minutes:notice_pdf": {"leader", "official"},
     "meetings:ical_feed": {"anonymous"},
     "meetings:meeting_ics": {"organiser", "leader", "official"},
     "meetings:invitation_pdf": {"organiser", "leader", "official"},
@@ -331,6 +336,8 @@ PARAMETERS: dict[str, Callable[[], list[Any]]] = {
     "incident_id": _pks("live", "Incident"),
     "poll_id": _pks("polls", "Poll"),
     "recording_id": _pks("recordings", "Recording"),
+    "task_id": _pks("followups", "Task"),
+    "report_file_id": _pks("followups", "ProgressFile"),
 }
 # Parameters whose meaning depends on the page.
 PAGE_PARAMETERS: dict[str, dict[str, Callable[[], list[Any]]]] = {
@@ -384,6 +391,12 @@ def _password_reset_keys() -> list[dict[str, Any]]:
     return [{"uidb36": uid, "key": default_token_generator.make_token(user)}, {"uidb36": uid, "key": "het-han-1a2b"}]
 
 
+def _minutes_meetings() -> list[dict[str, Any]]:
+    """The demo's ended meeting with approved minutes and an issued notice (minutes/demo.py) first."""
+    rows = apps.get_model("minutes", "ConclusionNotice").objects.filter(status="issued").order_by("pk")
+    return [{"meeting_id": n.meeting_id} for n in rows[:1]]
+
+
 # Pages whose parameters belong together (a revision of that collection, ...): whole keyword sets.
 PAGE_KWARGS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "opinions:ballot": _revisions,
@@ -395,6 +408,29 @@ PAGE_KWARGS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "live:qr_checkin": _room_codes,
     "meetings:delivery_retry": _failed_deliveries,
     "account_reset_password_from_key": _password_reset_keys,
+    "minutes:detail": _minutes_meetings,
+    "minutes:generate": _minutes_meetings,
+    "minutes:edit": _minutes_meetings,
+    "minutes:approve": _minutes_meetings,
+    "minutes:diff": _minutes_meetings,
+    "minutes:docx": _minutes_meetings,
+    "minutes:pdf": _minutes_meetings,
+    "minutes:notice": _minutes_meetings,
+    "minutes:notice_draft": _minutes_meetings,
+    "minutes:notice_edit": _minutes_meetings,
+    "minutes:notice_approve": _minutes_meetings,
+    "minutes:notice_issue": _minutes_meetings,
+    "minutes:notice_diff": _minutes_meetings,
+    "minutes:notice_docx": _minutes_meetings,
+    "minutes:notice_pdf": _minutes_meetings,
+    "minutes:sign_pdf": _minutes_meetings,
+    "minutes:sign_upload": _minutes_meetings,
+    "minutes:sign_remote": _minutes_meetings,
+    "minutes:signed_pdf": _minutes_meetings,
+    "minutes:notice_sign_pdf": _minutes_meetings,
+    "minutes:notice_sign_upload": _minutes_meetings,
+    "minutes:notice_sign_remote": _minutes_meetings,
+    "minutes:notice_signed_pdf": _minutes_meetings,
 }
 
 

@@ -186,7 +186,8 @@
     const announce = (polls, state) => {
       if (!announcer) return;
       const me = state.me || {};
-      const waiting = me.attends ? polls.filter((p) => p.state === "open" && !(state.my_votes || []).includes(p.id)) : [];
+      const running = Boolean(state.meeting && state.meeting.status === "in_progress");
+      const waiting = me.attends && running ? polls.filter((p) => p.state === "open" && !(state.my_votes || []).includes(p.id)) : [];
       if (!waiting.length) {
         announcer.replaceChildren();
         return;
@@ -222,6 +223,10 @@
     let form = null;
     const draw = (polls, state) => {
       const list = Array.isArray(polls) ? polls : [];
+      // Votes are created and cast while the meeting is in progress; once it has ended the
+      // screens keep the results and offer no button (the server refuses them too).
+      const meetingStatus = (state.meeting && state.meeting.status) || "";
+      const running = meetingStatus === "in_progress";
       const visible = mode === "console" ? list : list.filter((p) => p.state !== "draft");
       container.hidden = mode !== "console" && visible.length === 0;
       if (mode === "console" && !form && container.dataset.createUrl) form = createForm();
@@ -241,7 +246,7 @@
             count.dataset.testid = "vote-progress";
             body.append(count);
           }
-          if (poll.state === "open" && mode === "room") {
+          if (poll.state === "open" && mode === "room" && running) {
             if ((state.my_votes || []).includes(poll.id)) {
               const done = el("div", "alert alert-success mt-2 mb-0", gettext("Your vote was recorded."));
               done.dataset.testid = "vote-recorded";
@@ -257,11 +262,11 @@
             box.dataset.testid = "vote-results";
             body.append(box);
           }
-          if (mode === "console") body.append(chairButtons(poll));
+          if (mode === "console" && meetingStatus !== "ended") body.append(chairButtons(poll));
           card.append(body);
           return card;
         });
-      container.replaceChildren(...(form ? [form] : []), ...cards);
+      container.replaceChildren(...(form && running ? [form] : []), ...cards);
       announce(list, state);
       firstDraw = false;
     };

@@ -682,6 +682,7 @@
     const refreshMs = Math.max(1000, Number(root.dataset.qrRefreshMs) || QR_REFRESH_MS);
     let refreshes = 0;
     const refresh = async () => {
+      if (qrBox.closest("[hidden]")) return; // check-in is over (the meeting has ended)
       try {
         const response = await fetch(root.dataset.qrUrl, { credentials: "same-origin", cache: "no-store" });
         if (!response.ok) return;

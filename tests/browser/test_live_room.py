@@ -357,3 +357,78 @@ def test_the_projector_fits_the_quorum_line_on_screen(
     code_width, code_height = rendered_size(projector.page.get_by_test_id("display-qr").locator("svg"))
     assert code_width > 100 and code_height > 100
     projector.assert_no_page_problems()
+
+
+# --- issue 14: after the end, the room offers nothing that no longer applies ------------------------
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_ending_the_meeting_takes_the_controls_off_an_open_attendee_page(
+    screens: Any, meeting: Meeting, leader: User, attendee: User, device: str
+) -> None:
+    room_actions.do_start_meeting(leader, meeting)
+    checkin.do_check_in(attendee, meeting)
+    from live.actions import voting as vote_actions
+
+    vote_actions.do_create_vote(leader, meeting, question="Thông qua dự toán bổ sung?", open_now=True)
+
+    person = screens("attendee", device)
+    person.sign_in(attendee.username, TEST_PASSWORD)
+    person.page.goto(f"/live/{meeting.pk}/")
+    expect_live(person.page)
+    mark_page(person.page)
+    ask = person.page.get_by_role("button", name="Đăng ký phát biểu")
+    expect(ask).to_be_visible()
+    for testid in ("comment-box", "incident-box", "vote-banner"):
+        expect(person.page.get_by_test_id(testid)).to_be_visible()
+    expect(person.page.get_by_test_id("vote-option").first).to_be_visible()
+    expect(person.page.get_by_test_id("ended-notice")).to_be_hidden()
+
+    projector = screens("projector", "desktop")
+    projector.page.goto(f"/live/display/{live_state(meeting).display_token}/")
+    expect_live(projector.page)
+    expect(projector.page.get_by_test_id("display-checkin")).to_be_visible()
+
+    chair = screens("chair", "desktop")
+    chair.sign_in(leader.username, TEST_PASSWORD)
+    chair.page.goto(f"/live/{meeting.pk}/console/")
+    expect_live(chair.page)
+    mark_page(chair.page)
+    expect(chair.page.get_by_test_id("vote-create")).to_be_visible()
+    chair.page.once("dialog", lambda dialog: dialog.accept())
+    chair.press(chair.page.get_by_test_id("end-meeting"))
+
+    # Without a reload: the attendee's page keeps the record and offers nothing more.
+    expect(person.page.get_by_test_id("live-status")).to_have_attribute(
+        "data-status", MeetingStatus.ENDED.value, timeout=LIVE_TIMEOUT_MS
+    )
+    expect(person.page.get_by_test_id("ended-notice")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    expect(ask).to_be_hidden()
+    expect(person.page.get_by_test_id("speak-controls")).to_be_hidden()
+    for testid in ("comment-box", "incident-box"):
+        expect(person.page.get_by_test_id(testid)).to_be_hidden()
+    expect(person.page.get_by_test_id("vote-option")).to_have_count(0, timeout=LIVE_TIMEOUT_MS)
+    expect(person.page.get_by_test_id("vote-banner")).to_have_count(0)
+    expect(person.page.get_by_test_id("vote-results")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    expect(person.page.get_by_test_id("my-attendance")).to_have_attribute("data-status", "present")
+    expect(person.page.get_by_test_id("count-present")).to_have_text("1")
+    assert_not_reloaded(person.page)
+
+    # The console and the projector drop what belonged to the running meeting.
+    for testid in ("end-meeting", "settings-form", "console-qr"):
+        expect(chair.page.get_by_test_id(testid)).to_be_hidden(timeout=LIVE_TIMEOUT_MS)
+    expect(chair.page.get_by_test_id("vote-create")).to_have_count(0)
+    expect(chair.page.get_by_test_id("vote-open")).to_have_count(0)
+    expect(chair.page.get_by_test_id("ended-notice")).to_be_visible()
+    assert_not_reloaded(chair.page)
+    expect(projector.page.get_by_test_id("display-checkin")).to_be_hidden(timeout=LIVE_TIMEOUT_MS)
+    expect(projector.page.get_by_test_id("ended-notice")).to_be_visible()
+
+    # A reload shows the same: the pages are rendered without the controls.
+    person.page.reload()
+    expect_live(person.page)
+    expect(person.page.get_by_role("button", name="Đăng ký phát biểu")).to_have_count(0)
+    expect(person.page.get_by_test_id("vote-results")).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    for ui in (person, chair, projector):
+        expect(ui.page.get_by_test_id("live-alert")).to_be_hidden()
+        ui.assert_no_page_problems()
