@@ -17,7 +17,7 @@ from followups.models import WORKING_STATUSES, Task, TaskStatus
 def lock(task: Task) -> Task:
     """The task re-read under a row lock (caller is atomic): every step sees the latest status."""
     return (
-        Task.objects.select_for_update()
+        Task.objects.select_for_update(of=("self",))
         .select_related("meeting", "assignee_unit", "assigned_by", "assignee")
         .get(pk=task.pk)
     )

@@ -34,7 +34,7 @@ def send_task_reminders(task_id: int, on: date | None = None) -> list[str]:
     sent: list[str] = []
     with transaction.atomic():
         task = (
-            Task.objects.select_for_update()
+            Task.objects.select_for_update(of=("self",))
             .select_related("assignee_unit", "assignee", "assigned_by", "meeting")
             .filter(pk=task_id, status__in=OPEN_STATUSES)
             .first()
