@@ -147,6 +147,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meetings:submit": POST_ONLY,
     "meetings:decide": POST_ONLY,
     "meetings:cancel": POST_ONLY,
+    "meetings:recommendation": POST_ONLY,
     "meetings:support": POST_ONLY,
     "meetings:delivery_retry": POST_ONLY,
     "meetings:answer": POST_ONLY,
@@ -320,6 +321,32 @@ EXPECTED: dict[str, dict[str, int]] = {
     "followups:cancel": POST_ONLY,
     "followups:extension": POST_ONLY,
     "followups:decide_extension": POST_ONLY,
+    # feedback (feedback/): the form and one's own list for every signed-in user; the handlers'
+    # inbox for administrators (a unit administrator's holds only their units' incidents). The
+    # demo's first item is snv.chuyenvien's incident outside a meeting, with a file: its sender,
+    # Sở Nội vụ's administrator and the system administrator see it; everyone else gets 404.
+    "feedback:mine": SIGNED_IN,
+    "feedback:create": SIGNED_IN,
+    "feedback:inbox": ADMIN_LIST,
+    "feedback:detail": row(404, official=200, unit_admin=200, system_admin=200),
+    "feedback:file": row(404, official=200, unit_admin=200, system_admin=200),
+    "feedback:answer": POST_ONLY,
+    "feedback:status": POST_ONLY,
+    # statistics (reports/views_stats.py): a unit's administrators and leaders see their unit (SNV's,
+    # or Sở Y tế's for its administrator); province viewers every unit; everyone else 403 (no unit
+    # named: nothing to hide). Another unit named in ?unit= answers 404 (reports/tests).
+    "reports:statistics": row(403, leader=200, unit_admin=200, system_admin=200, other_admin=200),
+    "reports:statistics_export": row(403, leader=200, unit_admin=200, system_admin=200, other_admin=200),
+    # appendix forms (reports/views_forms.py): who sees a unit's statistics sees its forms Mẫu 01/02
+    # and its quarterly reports (the user's own unit when none is named; 404 to whoever sees none);
+    # the demo's submitted report is Sở Nội vụ's; every unit's overview: the PPC Office, system admins.
+    "reports:forms": row(403, leader=200, unit_admin=200, system_admin=200, other_admin=200),
+    "reports:form_export": row(403, leader=200, unit_admin=200, system_admin=200, other_admin=200),
+    "reports:submissions": row(403, guest=404, leader=200, unit_admin=200, system_admin=200, other_admin=200),
+    "reports:submit": POST_ONLY,
+    "reports:submission": row(404, leader=200, unit_admin=200, system_admin=200),
+    "reports:submission_export": row(404, leader=200, unit_admin=200, system_admin=200),
+    "reports:overview": row(404, system_admin=200),
 }
 
 

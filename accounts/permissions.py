@@ -47,6 +47,7 @@ class Perm(TextChoices):
     RESCHEDULE_MEETING = "meeting.reschedule"
     MANAGE_ATTENDANCE = "meeting.manage_attendance"
     ANSWER_INVITATION = "meeting.answer"
+    RECOMMEND_MEETING = "meeting.recommend"  # "Kiến nghị đề xuất" of Mẫu 01: the organiser, once ended
     NAME_UNIT_ATTENDEES = "meeting.name_unit_attendees"
     MANAGE_ROOMS = "room.manage"
     VIEW_ROOM_SCHEDULE = "room.view_schedule"  # the room's week: people of its unit, its administrators
@@ -94,6 +95,18 @@ class Perm(TextChoices):
     VIEW_NOTICE = "notice.view"  # readers of the minutes; once issued, the issuing and concerned units
     EDIT_NOTICE = "notice.edit"  # draft, edit, issue the conclusion notice: the secretary or organiser
     APPROVE_NOTICE = "notice.approve"  # the chair
+    # Rules for these live in reports/permissions.py (statistics, Điều 3.1đ; the appendix forms
+    # Mẫu 01/02 and the quarterly report, Điều 8.1).
+    VIEW_UNIT_REPORTS = "report.unit"  # obj: OrgUnit; its statistics, forms, submitted reports: admins, leaders
+    VIEW_ALL_REPORTS = (
+        "report.province"  # every unit, the province, the overview: PPC Office, PPC leaders, system admins
+    )
+    SUBMIT_REPORT = "report.submit"  # obj: OrgUnit; the unit's own administrators
+    # Rules for these live in feedback/permissions.py (góp ý, phản ánh; incidents outside meetings).
+    SEND_FEEDBACK = "feedback.send"  # every signed-in account
+    VIEW_FEEDBACK = "feedback.view"  # obj: the Feedback; its sender and its handlers
+    HANDLE_FEEDBACK = "feedback.handle"  # obj: the Feedback; system admins, the sender unit's admins for incidents
+    VIEW_FEEDBACK_INBOX = "feedback.inbox"  # the handlers' inbox: system and unit administrators
 
 
 def _active(user: AnyUser | None) -> TypeGuard[User]:

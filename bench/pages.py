@@ -155,6 +155,30 @@ def recreate_database(url: str, name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def open_database(name: str, *, reuse: bool, media_prefix: str) -> tuple[str, bool]:
+    """Create (or, with `reuse`, keep) the benchmark database `name` on the server of DATABASE_URL
+    and set Django up on it for timing: DEBUG off (no query log, as in production; query counts
+    are captured explicitly), no second factor for administrators (not what is measured).
+    Returns the server's URL and whether the database existed already."""
+    server, bench_url = server_urls(name)
+    existed = reuse and database_exists(server, name)
+    if not existed:
+        recreate_database(server, name)
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecabinet.settings")
+    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix=media_prefix))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment(debug=False)
+    settings.MFA_REQUIRED_FOR_ADMINS = False
+    return server, existed
+
+
 def drop_database(url: str, name: str) -> None:
     from django.db import connections
 
@@ -892,25 +916,10 @@ def main() -> None:
         chars=args.chars,
         seed=args.seed,
     )
-    server, bench_url = server_urls(args.database)
-    existed = args.reuse and database_exists(server, args.database)
-    if not existed:
-        recreate_database(server, args.database)
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecabinet.settings")
-    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-pages-"))
-    import django
-
-    django.setup()
-    from django.conf import settings
+    server, existed = open_database(args.database, reuse=args.reuse, media_prefix="bench-pages-")
     from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import setup_test_environment
 
-    # Timed with DEBUG off (no query log), as in production; query counts are captured explicitly.
-    setup_test_environment(debug=False)
-    settings.MFA_REQUIRED_FOR_ADMINS = False  # the administrator's second factor is not what is measured
     info = stored_info() if existed else None
     if info is not None and info["options"] == options.key():
         cast = Cast(**info["cast"])

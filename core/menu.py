@@ -16,29 +16,38 @@ from core.http import AnyUser
 MenuEntry = dict[str, Any]
 EntryFn = Callable[[AnyUser], "MenuEntry | None"]
 
-_APPROVAL_ENTRIES: list[EntryFn] = []
+
+class _Entries:
+    """One registry of menu entries: the functions the apps registered, asked in that order."""
+
+    def __init__(self) -> None:
+        self.functions: list[EntryFn] = []
+
+    def register(self, entry_for: EntryFn) -> None:
+        if entry_for not in self.functions:
+            self.functions.append(entry_for)
+
+    def for_user(self, user: AnyUser) -> list[MenuEntry]:
+        """The entries `user` sees, in the order they were registered."""
+        return [entry for entry in (entry_for(user) for entry_for in self.functions) if entry is not None]
 
 
-def register_approval_entry(entry_for: EntryFn) -> None:
-    if entry_for not in _APPROVAL_ENTRIES:
-        _APPROVAL_ENTRIES.append(entry_for)
-
-
-def approval_entries_for(user: AnyUser) -> list[MenuEntry]:
-    """The registered approval entries `user` sees, in the order they were registered."""
-    return [entry for entry in (entry_for(user) for entry_for in _APPROVAL_ENTRIES) if entry is not None]
-
-
+_APPROVALS = _Entries()
 # Entries of the menu bar itself (after the shell's own), for an app with a page of its own that
 # is neither an approval nor an administration screen ("Việc được giao").
-_MAIN_ENTRIES: list[EntryFn] = []
+_MAIN = _Entries()
+# Entries of the administration dropdown (after the shell's own screens), for an app with a screen
+# of the administrators ("Góp ý, phản ánh" to handle).
+_ADMIN = _Entries()
+# Links of the page footer, beside the privacy notice, for pages every signed-in user may need
+# wherever they are ("Góp ý, phản ánh": the feedback form picks up the page it was opened from).
+_FOOTER = _Entries()
 
-
-def register_main_entry(entry_for: EntryFn) -> None:
-    if entry_for not in _MAIN_ENTRIES:
-        _MAIN_ENTRIES.append(entry_for)
-
-
-def main_entries_for(user: AnyUser) -> list[MenuEntry]:
-    """The registered menu-bar entries `user` sees, in the order they were registered."""
-    return [entry for entry in (entry_for(user) for entry_for in _MAIN_ENTRIES) if entry is not None]
+register_approval_entry = _APPROVALS.register
+approval_entries_for = _APPROVALS.for_user
+register_main_entry = _MAIN.register
+main_entries_for = _MAIN.for_user
+register_admin_entry = _ADMIN.register
+admin_entries_for = _ADMIN.for_user
+register_footer_entry = _FOOTER.register
+footer_entries_for = _FOOTER.for_user

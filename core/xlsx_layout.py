@@ -41,6 +41,7 @@ __all__ = [
     "first_sheet",
     "fit_height",
     "free_text_rows",
+    "grouped_header",
     "line",
     "lines",
     "new_workbook",
@@ -175,6 +176,29 @@ def free_text_rows(ws: Worksheet, header: int, rows: Iterable[Sequence[Any]], wi
     columns(ws, widths)
     ws.freeze_panes = f"A{header + 1}"
     print_setup(ws, f"{header}:{header}")
+
+
+def grouped_header(
+    ws: Worksheet, row: int, before: Sequence[str], group: str, under: Sequence[str], after: Sequence[str]
+) -> int:
+    """A header of two rows (`row`, `row + 1`): the `before` and `after` columns each span both
+    rows, `group` spans the `under` columns on the first row with their names on the second (report
+    Mẫu số 02's "Kết quả" over Đồng ý, Không đồng ý, Ý kiến khác). Returns the last column."""
+    last = len(before) + len(under) + len(after)
+    sub = row + 1
+    first_under = len(before) + 1
+    for column in range(1, last + 1):  # borders on every cell of the two header rows, merged or not
+        cell(ws, row, column, bold=True, align=CENTER)
+        cell(ws, sub, column, bold=True, align=CENTER)
+    spanning = [*enumerate(before, start=1), *enumerate(after, start=first_under + len(under))]
+    for column, text in spanning:
+        xlsx_set(ws.cell(row=row, column=column), text)
+        ws.merge_cells(start_row=row, start_column=column, end_row=sub, end_column=column)
+    xlsx_set(ws.cell(row=row, column=first_under), group)
+    ws.merge_cells(start_row=row, start_column=first_under, end_row=row, end_column=first_under + len(under) - 1)
+    for offset, text in enumerate(under):
+        xlsx_set(ws.cell(row=sub, column=first_under + offset), text)
+    return last
 
 
 def first_sheet(workbook: Workbook, title: str) -> Worksheet:

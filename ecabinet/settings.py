@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "transcripts",
     "minutes",
     "followups",
+    "feedback",
+    "reports",
     # The top floor (home page, menu, demo data): after every app it composes.
     "shell",
 ]
@@ -428,6 +430,11 @@ _reminder_days = env_list("FOLLOWUPS_REMINDER_DAYS", ["3", "1"])
 if not all(d.isdigit() and int(d) <= 365 for d in _reminder_days):
     raise ImproperlyConfigured(f"FOLLOWUPS_REMINDER_DAYS={','.join(_reminder_days)!r}: whole days from 0 to 365.")
 FOLLOWUPS_REMINDER_DAYS = sorted({int(d) for d in _reminder_days}, reverse=True)
+
+# --- Quarterly report (reports/, docs/reports.md#appendix-forms) ---------------------------------
+# Days before the deadline (the 25th of the quarter's last month) from which each unit that has not
+# submitted is reminded, once per quarter.
+REPORTS_REMINDER_DAYS = env_int("REPORTS_REMINDER_DAYS", 7, minimum=0, maximum=80)
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

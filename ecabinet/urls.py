@@ -36,6 +36,8 @@ urlpatterns = [
     path("transcripts/", include("transcripts.urls")),
     path("minutes/", include("minutes.urls")),
     path("followups/", include("followups.urls")),
+    path("reports/", include("reports.urls")),
+    path("feedback/", include("feedback.urls")),
     path("signing/", include("signing.urls")),
 ]
 

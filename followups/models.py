@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import OrgUnit
+from opinions.models import CheckedFileRecord
 
 
 class TaskStatus(models.TextChoices):
@@ -141,21 +142,14 @@ class ProgressReport(models.Model):
         return f"report:{self.task_id}:{self.percent}"
 
 
-class ProgressFile(models.Model):
+class ProgressFile(CheckedFileRecord):
     """A file attached to a progress report, checked by content like every upload."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to=progress_file_path, max_length=300)
-    name = models.CharField(_("file name"), max_length=255)
-    file_type = models.CharField(max_length=8)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ExtensionStatus(models.TextChoices):

@@ -26,12 +26,20 @@ from live.models import (
 from meetings.models import Answer, Invitation, InvitationKind, InvitationRole, Meeting
 
 
+def attending_q(prefix: str = "") -> Q:
+    """The invitations of people who attend (`eligible_invitations`), as a filter on Invitation or,
+    with `prefix` ("invitation__"), on a model pointing to it: report Mẫu số 01 counts the
+    attendance of many meetings with it."""
+    return Q(**{f"{prefix}role": InvitationRole.ATTENDEE}) & (
+        Q(**{f"{prefix}kind": InvitationKind.USER}) & ~Q(**{f"{prefix}answer": Answer.DELEGATED})
+        | Q(**{f"{prefix}kind": InvitationKind.GUEST})
+    )
+
+
 def eligible_invitations(meeting: Meeting) -> QuerySet[Invitation]:
     """Invitations of people who attend: officials (not those who sent a substitute), their
     substitutes, people named by invited units, and outside guests."""
-    return Invitation.objects.filter(meeting=meeting, role=InvitationRole.ATTENDEE).filter(
-        Q(kind=InvitationKind.USER) & ~Q(answer=Answer.DELEGATED) | Q(kind=InvitationKind.GUEST)
-    )
+    return Invitation.objects.filter(meeting=meeting).filter(attending_q())
 
 
 def attendance_counts(meeting: Meeting, live: LiveState) -> dict[str, Any]:

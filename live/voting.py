@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from core.http import AnyUser
 from live.models import PRESENT_STATUSES, Attendance, LiveState
 from live.queries import PERSONAL_SECTIONS_MANY, SNAPSHOT_SECTIONS
@@ -77,15 +79,21 @@ def named_choices(poll: Poll) -> list[dict[str, Any]]:
     return [{"question_id": q.id, "named": q.named} for q in tally(poll).questions]
 
 
+def present_voters() -> QuerySet[Attendance]:
+    """The attendance of delegates who may vote: present (late included), with an account (not
+    outside guests without one), not replaced by a substitute. "37/52 voted" counts these, and
+    report Mẫu số 02 counts them as the people consulted by a vote."""
+    return (
+        Attendance.objects.filter(status__in=PRESENT_STATUSES)
+        .exclude(invitation__answer=Answer.DELEGATED)
+        .exclude(user__isnull=True)
+    )
+
+
 def _eligible_count(poll: Poll) -> int:
     if poll.meeting_id is None:
         return 0
-    return (
-        Attendance.objects.filter(meeting_id=poll.meeting_id, status__in=PRESENT_STATUSES)
-        .exclude(invitation__answer=Answer.DELEGATED)
-        .exclude(user__isnull=True)
-        .count()
-    )
+    return present_voters().filter(meeting_id=poll.meeting_id).count()
 
 
 def _polls_section(meeting: Meeting, live: LiveState, user: AnyUser | None) -> list[dict[str, Any]]:

@@ -261,6 +261,18 @@ class PostponeForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class RecommendationForm(BootstrapMixin, forms.Form):
+    """The "Kiến nghị đề xuất" of report Mẫu số 01, written after the meeting."""
+
+    recommendation = forms.CharField(
+        label=_("Recommendations and proposals (if any)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown in the column “Kiến nghị đề xuất” of report Mẫu số 01."),
+    )
+
+
 class ReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -140,6 +140,9 @@ class Meeting(models.Model):
     late_justification = models.TextField(blank=True)
     cancel_reason = models.TextField(blank=True)
     postpone_count = models.PositiveIntegerField(default=0)
+    # "Kiến nghị đề xuất" of report Mẫu số 01 (Điều 6.5, Phụ lục): written by the organiser once
+    # the meeting has ended (meetings.actions.reporting.do_set_recommendation).
+    recommendation = models.TextField(_("recommendations and proposals"), blank=True)
     # iCalendar SEQUENCE: bumped whenever the time or status changes, so calendars update.
     sequence = models.PositiveIntegerField(default=0)
     uid = models.CharField(max_length=64, unique=True, default=secrets.token_hex, editable=False)

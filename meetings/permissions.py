@@ -103,6 +103,13 @@ def reschedule_meeting(user: User, meeting: Meeting) -> bool:
     return meeting.status in EDITABLE_STATUSES and is_organiser(user, meeting)
 
 
+@register_rule(Perm.RECOMMEND_MEETING)
+def recommend_meeting(user: User, meeting: Meeting) -> bool:
+    """The "Kiến nghị đề xuất" of report Mẫu số 01: written after the meeting by its organiser
+    (with the organising unit's administrators, as every organiser page)."""
+    return meeting.status == MeetingStatus.ENDED and not user.is_external and is_organiser(user, meeting)
+
+
 @register_rule(Perm.MANAGE_ATTENDANCE)
 def manage_attendance(user: User, meeting: Meeting) -> bool:
     return is_organiser(user, meeting)

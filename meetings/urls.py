@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/decide/", views.meeting_decide, name="decide"),
     path("meetings/<int:meeting_id>/postpone/", views.meeting_postpone, name="postpone"),
     path("meetings/<int:meeting_id>/cancel/", views.meeting_cancel, name="cancel"),
+    path("meetings/<int:meeting_id>/recommendation/", views.meeting_recommendation, name="recommendation"),
     path("meetings/<int:meeting_id>/dashboard/", views.dashboard, name="dashboard"),
     path("meetings/<int:meeting_id>/support/", views.support_request, name="support"),
     path("meetings/<int:meeting_id>/deliveries/<int:delivery_id>/retry/", views.delivery_retry, name="delivery_retry"),

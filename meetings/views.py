@@ -32,6 +32,7 @@ from meetings.actions.approval import do_approve_meeting, do_reject_meeting, do_
 from meetings.actions.common import late_submission_warning
 from meetings.actions.invitations import do_answer_invitation, do_name_unit_attendees
 from meetings.actions.registration import ConflictWarning, do_create_meeting, do_submit_meeting, do_update_meeting
+from meetings.actions.reporting import do_set_recommendation
 from meetings.actions.rooms import do_save_room
 from meetings.actions.scheduling import do_cancel_meeting, do_postpone_meeting
 from meetings.actions.support import do_request_support, do_resolve_support_request
@@ -43,6 +44,7 @@ from meetings.forms import (
     NameAttendeesForm,
     PostponeForm,
     ReasonForm,
+    RecommendationForm,
     ResolveForm,
     RoomForm,
     SupportRequestForm,
@@ -161,6 +163,9 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         "can_reschedule": can(user, Perm.RESCHEDULE_MEETING, meeting),
         "can_manage": can(user, Perm.MANAGE_ATTENDANCE, meeting),
         "can_collect_opinions": can(user, Perm.CREATE_COLLECTION, meeting),
+        "recommendation_form": RecommendationForm(initial={"recommendation": meeting.recommendation})
+        if can(user, Perm.RECOMMEND_MEETING, meeting)
+        else None,
         "late_warning": late_submission_warning(meeting) if rules.approval_is_late(meeting) else "",
         "receiver_warning": _receiver_warning(user, meeting, invitations),
         "conflicts": request.session.pop(f"conflicts-{meeting.pk}", None),
@@ -260,6 +265,24 @@ def meeting_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         "meetings:detail",
         meeting_id=meeting.pk,
         success=_("The meeting was cancelled."),
+    )
+
+
+@login_required
+@require_POST
+def meeting_recommendation(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    """The organiser's "Kiến nghị đề xuất" after the meeting (report Mẫu số 01)."""
+    meeting = access_meeting(request.user, meeting_id, perm=Perm.RECOMMEND_MEETING)
+    form = RecommendationForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    return perform_and_redirect(
+        request,
+        lambda: do_set_recommendation(request.user, meeting, text=form.cleaned_data["recommendation"]),
+        "meetings:detail",
+        meeting_id=meeting.pk,
+        success=_("The recommendations were recorded."),
     )
 
 

@@ -43,7 +43,7 @@ def _every_script_font(rpr: Any) -> None:
         fonts.set(qn(attribute), FONT)
 
 
-def _font(run: Any, size: float, *, bold: bool = False, italic: bool = False, underline: bool = False) -> Any:
+def set_font(run: Any, size: float, *, bold: bool = False, italic: bool = False, underline: bool = False) -> Any:
     run.font.name = FONT
     run.font.size = Pt(size)
     run.bold, run.italic, run.underline = bold, italic, underline
@@ -51,17 +51,17 @@ def _font(run: Any, size: float, *, bold: bool = False, italic: bool = False, un
     return run
 
 
-def _centred(
+def centred(
     cell: Any, text: str, *, size: float, bold: bool = False, italic: bool = False, underline: bool = False
 ) -> Any:
     paragraph = cell.add_paragraph() if cell.paragraphs[0].text else cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(0)
-    _font(paragraph.add_run(text), size, bold=bold, italic=italic, underline=underline)
+    set_font(paragraph.add_run(text), size, bold=bold, italic=italic, underline=underline)
     return paragraph
 
 
-def _no_borders(table: Any) -> None:
+def no_borders(table: Any) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
@@ -71,7 +71,7 @@ def _no_borders(table: Any) -> None:
 
 
 def _page_number_field(paragraph: Any) -> None:
-    run = _font(paragraph.add_run(), nd30.BODY_SIZE)
+    run = set_font(paragraph.add_run(), nd30.BODY_SIZE)
     for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "2"), ("end", None)):
         if kind is not None:
             element = OxmlElement("w:fldChar")
@@ -104,31 +104,31 @@ def new_document() -> Any:
     return document
 
 
-def _authority_header(document: Any, unit: Any, number_and_symbol: str, day: Any) -> None:
+def authority_header(document: Any, unit: Any, number_and_symbol: str, day: Any) -> None:
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
+    no_borders(table)
     left, right = table.rows[0].cells
     left.width, right.width = Mm(nd30.LEFT_COLUMN), Mm(nd30.RIGHT_COLUMN)
     if unit is not None and unit.parent is not None:
-        _centred(left, nd30.abbreviate(unit.parent.name).upper(), size=12)
-    _centred(left, (unit.name if unit is not None else "").upper(), size=12, bold=True, underline=True)
-    _centred(left, f"Số: {number_and_symbol}", size=13)
-    _centred(right, nd30.QUOC_HIEU, size=12, bold=True)
-    _centred(right, nd30.TIEU_NGU, size=13, bold=True, underline=True)
-    _centred(right, nd30.place_and_date(day), size=13, italic=True)
+        centred(left, nd30.abbreviate(unit.parent.name).upper(), size=12)
+    centred(left, (unit.name if unit is not None else "").upper(), size=12, bold=True, underline=True)
+    centred(left, f"Số: {number_and_symbol}", size=13)
+    centred(right, nd30.QUOC_HIEU, size=12, bold=True)
+    centred(right, nd30.TIEU_NGU, size=13, bold=True, underline=True)
+    centred(right, nd30.place_and_date(day), size=13, italic=True)
 
 
-def _title(document: Any, name: str, subject: str) -> None:
+def document_title(document: Any, name: str, subject: str) -> None:
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_before = Pt(18)
     title.paragraph_format.space_after = Pt(0)
-    _font(title.add_run(name), nd30.BODY_SIZE, bold=True)
+    set_font(title.add_run(name), nd30.BODY_SIZE, bold=True)
     line = document.add_paragraph()
     line.alignment = WD_ALIGN_PARAGRAPH.CENTER
     line.paragraph_format.space_after = Pt(12)
-    _font(line.add_run(subject), nd30.BODY_SIZE, bold=True)
+    set_font(line.add_run(subject), nd30.BODY_SIZE, bold=True)
 
 
 # --- the body ------------------------------------------------------------------------------------
@@ -141,14 +141,14 @@ def _inline(paragraph: Any, element: Any, *, bold: bool = False, italic: bool = 
     italic = italic or tag in ("em", "i")
     underline = underline or tag == "u"
     if element.text:
-        _font(paragraph.add_run(element.text), nd30.BODY_SIZE, bold=bold, italic=italic, underline=underline)
+        set_font(paragraph.add_run(element.text), nd30.BODY_SIZE, bold=bold, italic=italic, underline=underline)
     for child in element:
         if child.tag == "br":
             paragraph.add_run().add_break(WD_BREAK.LINE)
         elif child.tag not in ("ul", "ol", "table"):
             _inline(paragraph, child, bold=bold, italic=italic, underline=underline)
         if child.tail:
-            _font(paragraph.add_run(child.tail), nd30.BODY_SIZE, bold=bold, italic=italic, underline=underline)
+            set_font(paragraph.add_run(child.tail), nd30.BODY_SIZE, bold=bold, italic=italic, underline=underline)
 
 
 def _body_paragraph(document: Any, *, indent: bool = True) -> Any:
@@ -168,7 +168,7 @@ def _list(document: Any, element: Any, level: int) -> None:
         paragraph = _body_paragraph(document, indent=False)
         paragraph.paragraph_format.left_indent = Cm(0.75 * (level + 1))
         paragraph.paragraph_format.first_line_indent = Cm(-0.6)
-        _font(paragraph.add_run(f"{number}. " if ordered else "- "), nd30.BODY_SIZE)
+        set_font(paragraph.add_run(f"{number}. " if ordered else "- "), nd30.BODY_SIZE)
         _inline(paragraph, item)
         for child in item:
             if child.tag in ("ul", "ol"):
@@ -199,7 +199,7 @@ def write_body(document: Any, html: str) -> None:
         return
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     if root.text and root.text.strip():
-        _font(_body_paragraph(document).add_run(root.text.strip()), nd30.BODY_SIZE)
+        set_font(_body_paragraph(document).add_run(root.text.strip()), nd30.BODY_SIZE)
     for element in root:
         tag = element.tag
         if tag in ("h2", "h3", "h4"):
@@ -219,38 +219,38 @@ def write_body(document: Any, html: str) -> None:
         else:
             _inline(_body_paragraph(document), element)
         if element.tail and element.tail.strip():
-            _font(_body_paragraph(document).add_run(element.tail.strip()), nd30.BODY_SIZE)
+            set_font(_body_paragraph(document).add_run(element.tail.strip()), nd30.BODY_SIZE)
 
 
-def _signatures(document: Any, blocks: list[tuple[str, str, str]], recipients: list[str] | None = None) -> None:
+def signatures(document: Any, blocks: list[tuple[str, str, str]], recipients: list[str] | None = None) -> None:
     """Signature columns: (title, position, name) each; for a notice the "Nơi nhận" on the left."""
     document.add_paragraph().paragraph_format.space_after = Pt(0)
     columns = len(blocks) + (1 if recipients is not None else 0)
     table = document.add_table(rows=1, cols=columns)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
+    no_borders(table)
     cells = list(table.rows[0].cells)
     if recipients is not None:
         cell = cells.pop(0)
         first = cell.paragraphs[0]
-        _font(first.add_run("Nơi nhận:"), 12, bold=True, italic=True)
+        set_font(first.add_run("Nơi nhận:"), 12, bold=True, italic=True)
         for name in recipients:
             paragraph = cell.add_paragraph()
             paragraph.paragraph_format.space_after = Pt(0)
-            _font(paragraph.add_run(f"- {name};"), 11)
+            set_font(paragraph.add_run(f"- {name};"), 11)
         last = cell.add_paragraph()
-        _font(last.add_run("- Lưu: VT."), 11)
+        set_font(last.add_run("- Lưu: VT."), 11)
     for cell, (title, position, name) in zip(cells, blocks, strict=True):
-        _centred(cell, title, size=nd30.BODY_SIZE, bold=True)
+        centred(cell, title, size=nd30.BODY_SIZE, bold=True)
         if position:
-            _centred(cell, position, size=nd30.BODY_SIZE, bold=True)
-        _centred(cell, "(Ký, ghi rõ họ tên)", size=13, italic=True)
+            centred(cell, position, size=nd30.BODY_SIZE, bold=True)
+        centred(cell, "(Ký, ghi rõ họ tên)", size=13, italic=True)
         for _blank in range(3):
-            _centred(cell, " ", size=nd30.BODY_SIZE)
-        _centred(cell, name, size=nd30.BODY_SIZE, bold=True)
+            centred(cell, " ", size=nd30.BODY_SIZE)
+        centred(cell, name, size=nd30.BODY_SIZE, bold=True)
 
 
-def _save(document: Any) -> bytes:
+def save_document(document: Any) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -263,26 +263,26 @@ def _day(moment: Any) -> Any:
 def minutes_docx(minutes: Minutes, body: str) -> bytes:
     meeting = minutes.meeting
     document = new_document()
-    _authority_header(document, minutes.issuing_unit or meeting.unit, minutes.number_and_symbol, _day(meeting.end))
-    _title(document, "BIÊN BẢN", meeting.title)
+    authority_header(document, minutes.issuing_unit or meeting.unit, minutes.number_and_symbol, _day(meeting.end))
+    document_title(document, "BIÊN BẢN", meeting.title)
     write_body(document, body)
     secretary = minutes.secretary.display_name if minutes.secretary else ""
     chair = meeting.chair
-    _signatures(
+    signatures(
         document,
         [("THƯ KÝ", "", secretary), ("CHỦ TRÌ", chair.position.upper() if chair.position else "", chair.display_name)],
     )
-    return _save(document)
+    return save_document(document)
 
 
 def notice_docx(notice: ConclusionNotice, body: str) -> bytes:
     meeting = notice.meeting
     document = new_document()
-    _authority_header(document, notice.issuing_unit, notice.number_and_symbol, _day(notice.issued_at))
-    _title(document, "THÔNG BÁO", f"Kết luận của {_chair_words(meeting)} tại cuộc họp về {meeting.title}")
+    authority_header(document, notice.issuing_unit, notice.number_and_symbol, _day(notice.issued_at))
+    document_title(document, "THÔNG BÁO", f"Kết luận của {_chair_words(meeting)} tại cuộc họp về {meeting.title}")
     write_body(document, body)
     signer = notice.issuing_unit
-    _signatures(
+    signatures(
         document,
         [
             (
@@ -293,7 +293,7 @@ def notice_docx(notice: ConclusionNotice, body: str) -> bytes:
         ],
         recipients=[u.name for u in notice.concerned_units.all()],
     )
-    return _save(document)
+    return save_document(document)
 
 
 def document_docx(target: Minutes | ConclusionNotice, body: str) -> bytes:

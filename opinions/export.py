@@ -22,7 +22,6 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core import xlsx_layout as layout
-from core.exports import xlsx_set
 from opinions.results import CollectionResults, QuestionResults
 
 __all__ = ["results_workbook"]
@@ -95,19 +94,7 @@ def _summary(ws: Worksheet, results: CollectionResults) -> None:
 
     header = LAYOUT.summary_header
     sub = header + 1
-    first_result = len(SUMMARY_HEADERS) + 1
-    for column in range(1, last + 1):  # borders on every cell of the two header rows, merged or not
-        layout.cell(ws, header, column, bold=True, align=layout.CENTER)
-        layout.cell(ws, sub, column, bold=True, align=layout.CENTER)
-    for column, text in enumerate(SUMMARY_HEADERS, start=1):
-        xlsx_set(ws.cell(row=header, column=column), text)
-        ws.merge_cells(start_row=header, start_column=column, end_row=sub, end_column=column)
-    xlsx_set(ws.cell(row=header, column=first_result), RESULTS_HEADER)
-    ws.merge_cells(start_row=header, start_column=first_result, end_row=header, end_column=last - 1)
-    for offset, text in enumerate(RESULT_HEADERS):
-        xlsx_set(ws.cell(row=sub, column=first_result + offset), text)
-    xlsx_set(ws.cell(row=header, column=last), RECOMMENDATION_HEADER)
-    ws.merge_cells(start_row=header, start_column=last, end_row=sub, end_column=last)
+    layout.grouped_header(ws, header, SUMMARY_HEADERS, RESULTS_HEADER, RESULT_HEADERS, [RECOMMENDATION_HEADER])
     ws.row_dimensions[header].height = layout.LINE_HEIGHT * 1.5
     ws.row_dimensions[sub].height = layout.LINE_HEIGHT * 4 + 4
 

@@ -97,21 +97,33 @@ def attachment_path(instance: QuestionAttachment, filename: str) -> str:
     return f"opinions/{instance.question.poll_id}/{instance.sha256[:2]}/{instance.sha256}-{filename}"
 
 
-class QuestionAttachment(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=300)
+class CheckedFileRecord(models.Model):
+    """What every attached file keeps of its check (opinions.actions.attachments.CheckedFile.store):
+    a question's attachment, a progress report's file (followups), a feedback item's (feedback).
+    Each model adds its owner and its `file` field (where it is stored)."""
+
     name = models.CharField(_("file name"), max_length=255)
     file_type = models.CharField(max_length=8)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+
+    file: Any
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionAttachment(CheckedFileRecord):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class RevisionState(models.TextChoices):

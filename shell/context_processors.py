@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Perm, can, is_admin
-from core.menu import approval_entries_for, main_entries_for
+from core.menu import admin_entries_for, approval_entries_for, footer_entries_for, main_entries_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -20,7 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "footer_items": []}
     items: list[dict[str, Any]] = [
         {"label": _("Home"), "url": reverse("home"), "key": "home"},
         {"label": _("Meetings"), "url": reverse("meetings:list"), "key": "meetings"},
@@ -55,8 +55,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         admin.append({"label": _("Certificates"), "url": reverse("signing:pending"), "key": "certificates"})
     if can(user, Perm.VIEW_AUDIT):
         admin.append({"label": _("Audit log"), "url": reverse("audit:list"), "key": "audit"})
+    admin += admin_entries_for(user)
     if len(admin) == 1:
         items.extend(admin)
     elif admin:
         items.append({"label": _("Administration"), "key": "admin", "children": admin})
-    return {"nav_items": items}
+    return {"nav_items": items, "footer_items": footer_entries_for(user)}

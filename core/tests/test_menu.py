@@ -1,9 +1,10 @@
-"""The approval-entry registry (core.menu) the apps above core fill for the shell's menu: an entry
-function is kept once, and a function with nothing for the user leaves no entry."""
+"""The menu registries (core.menu) the apps above core fill for the shell's menu: an entry function
+is kept once, and a function with nothing for the user leaves no entry."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from core import menu
 
@@ -11,7 +12,7 @@ from core import menu
 @pytest.fixture
 def registry(monkeypatch):  # type: ignore[no-untyped-def]
     """An empty registry for the test; the real one comes back afterwards."""
-    monkeypatch.setattr(menu, "_APPROVAL_ENTRIES", [])
+    monkeypatch.setattr(menu._APPROVALS, "functions", [])
     return menu
 
 
@@ -34,4 +35,18 @@ def test_registering_the_same_function_twice_keeps_one_entry(registry) -> None:
 def test_documents_registers_its_approval_page_at_start_up() -> None:
     from documents.apps import _approval_menu_entry
 
-    assert _approval_menu_entry in menu._APPROVAL_ENTRIES
+    assert _approval_menu_entry in menu._APPROVALS.functions
+
+
+def test_each_registry_keeps_its_own_entries(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    for registry in (menu._ADMIN, menu._FOOTER):
+        monkeypatch.setattr(registry, "functions", [])
+    menu.register_footer_entry(lambda user: {"key": "footer"})
+    assert menu.footer_entries_for(AnonymousUser()) == [{"key": "footer"}]
+    assert menu.admin_entries_for(AnonymousUser()) == []
+
+
+def test_feedback_registers_its_footer_link_and_admin_entry_at_start_up() -> None:
+    from feedback import home
+
+    assert home.footer_entry in menu._FOOTER.functions and home.admin_entry in menu._ADMIN.functions

@@ -39,6 +39,7 @@ APPS = [
     "accounts",
     "audit",
     "documents",
+    "feedback",
     "followups",
     "live",
     "meetings",
@@ -47,6 +48,7 @@ APPS = [
     "opinions",
     "polls",
     "recordings",
+    "reports",
     "signing",
     "transcripts",
 ]

@@ -94,11 +94,7 @@ def do_report_progress(
         except IntegrityError:
             return ProgressReport.objects.get(task=current, submission_key=submission_key)
         for item in checked:
-            stored = ProgressFile(
-                report=report, name=item.name, file_type=item.file_type, size=item.size, sha256=item.sha256
-            )
-            stored.file.save(f"{item.sha256[:12]}{item.extension}", item.upload, save=False)
-            stored.save()
+            item.store(ProgressFile(report=report))
         current.progress = value
         current.status = TaskStatus.IN_PROGRESS
         current.save(update_fields=["progress", "status", "updated_at"])

@@ -7,7 +7,7 @@ import hashlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,11 +17,14 @@ from accounts.models import User
 from accounts.permissions import Perm, can
 from audit.log import log_action
 from documents.validation import check_file, clean_filename
-from opinions.models import Collection, QuestionAttachment
+from opinions.models import CheckedFileRecord, Collection, QuestionAttachment
 from opinions.rules import Phase, phase
 from polls.models import Question
 
 MAX_FILES_PER_QUESTION = 10
+
+
+Record = TypeVar("Record", bound=CheckedFileRecord)
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,14 @@ class CheckedFile:
     extension: str  # ".pdf"
     size: int
     sha256: str
+
+    def store(self, record: Record) -> Record:
+        """Keep this file as `record` (a CheckedFileRecord with its owner set), stored under its
+        digest, and save the record."""
+        record.name, record.file_type, record.size, record.sha256 = self.name, self.file_type, self.size, self.sha256
+        record.file.save(f"{self.sha256[:12]}{self.extension}", self.upload, save=False)
+        record.save()
+        return record
 
 
 def check_attachment(upload: Any) -> CheckedFile:
@@ -133,16 +144,7 @@ def do_attach_files(actor: User, collection: Collection, files_by_question: dict
         checked += [(questions[number - 1], f) for f in check_attachments(list(uploads))]
     with transaction.atomic():
         for question, item in checked:
-            attachment = QuestionAttachment(
-                question=question,
-                name=item.name,
-                file_type=item.file_type,
-                size=item.size,
-                sha256=item.sha256,
-                uploaded_by=actor,
-            )
-            attachment.file.save(f"{item.sha256[:12]}{item.extension}", item.upload, save=False)
-            attachment.save()
+            item.store(QuestionAttachment(question=question, uploaded_by=actor))
         log_action(
             "opinion.files_attached",
             actor=actor,

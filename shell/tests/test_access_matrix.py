@@ -155,6 +155,7 @@ OUTSIDER_LISTS = {
         "audit:list",
         "meetings:rooms",
         "signing:pending",
+        "feedback:inbox",
     ],
     "other_official": [
         "home",
@@ -166,6 +167,7 @@ OUTSIDER_LISTS = {
         "opinions:list",
         "notifications:list",
         "minutes:unit_notices",
+        "feedback:mine",
     ],
 }
 

@@ -78,7 +78,9 @@ def test_the_demo_has_every_kind_of_object_the_pages_show(db) -> None:  # type: 
     live = SpeakRequest.objects.get(meeting__status=MeetingStatus.IN_PROGRESS).meeting
     assert Attendance.objects.filter(meeting=live).count() == 2 and Incident.objects.filter(meeting=live).count() == 1
     # The official answered twice, the ward once; every ballot waits for its signature.
-    revisions = [(r.voter.username, r.number, r.state, bool(r.ballot)) for r in AnswerRevision.objects.order_by("pk")]
+    # (The reports' demo adds a collection of the previous quarter, answered without signatures.)
+    signed = AnswerRevision.objects.filter(collection__requires_signature=True).order_by("pk")
+    revisions = [(r.voter.username, r.number, r.state, bool(r.ballot)) for r in signed]
     assert revisions == [
         ("snv.chuyenvien", 1, RevisionState.AWAITING_SIGNATURE, True),
         ("snv.chuyenvien", 2, RevisionState.AWAITING_SIGNATURE, True),

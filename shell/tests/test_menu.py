@@ -46,6 +46,8 @@ def test_the_system_administrator_finds_the_administration_screens_in_one_dropdo
         "rooms",
         "certificates",
         "audit",
+        "feedback_inbox",
+        "reports_forms",
     ]
 
 

@@ -145,6 +145,10 @@ FILES: dict[str, set[str]] = {
     "meetings:ical_feed": {"anonymous"},
     "meetings:meeting_ics": {"organiser", "leader", "official"},
     "meetings:invitation_pdf": {"organiser", "leader", "official"},
+    "feedback:file": {"official", "unit admin", "system admin"},
+    "reports:statistics_export": {"system admin", "unit admin", "leader"},
+    "reports:form_export": {"system admin", "unit admin", "leader"},
+    "reports:submission_export": {"system admin", "unit admin", "leader"},
 }
 MAX_PAGES_PER_PATTERN_AND_USER = 3
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -338,6 +342,9 @@ PARAMETERS: dict[str, Callable[[], list[Any]]] = {
     "recording_id": _pks("recordings", "Recording"),
     "task_id": _pks("followups", "Task"),
     "report_file_id": _pks("followups", "ProgressFile"),
+    "feedback_id": _pks("feedback", "Feedback"),
+    "feedback_file_id": _pks("feedback", "FeedbackFile"),
+    "report_id": _pks("reports", "QuarterlyReport"),
 }
 # Parameters whose meaning depends on the page.
 PAGE_PARAMETERS: dict[str, dict[str, Callable[[], list[Any]]]] = {
@@ -348,6 +355,8 @@ PAGE_PARAMETERS: dict[str, dict[str, Callable[[], list[Any]]]] = {
     "meetings:support_resolve": {"request_id": _pks("meetings", "SupportRequest")},
     "meetings:ical_feed": {"token": _values("meetings", "CalendarFeed", "token")},
     "audit:export": {"fmt": lambda: ["csv", "xlsx"]},
+    "reports:form_export": {"form": lambda: ["mau01", "mau02"], "fmt": lambda: ["xlsx", "docx"]},
+    "reports:submission_export": {"form": lambda: ["mau01", "mau02"], "fmt": lambda: ["xlsx", "docx"]},
     "unitadmin:transfer_decide": {"decision": lambda: ["accept"]},
 }
 
