@@ -112,6 +112,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "unitadmin:unit_detail": ADMIN_OBJECT,
     "unitadmin:unit_create": row(403, system_admin=200),  # the unit tree is the system admin's
     "unitadmin:unit_edit": row(403, system_admin=200),
+    "unitadmin:unit_details": POST_ONLY,
     "unitadmin:user_right": POST_ONLY,
     "unitadmin:user_set_active": POST_ONLY,
     "unitadmin:user_reset_password": POST_ONLY,

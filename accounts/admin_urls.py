@@ -25,4 +25,5 @@ urlpatterns = [
     path("units/new/", v.unit_edit, name="unit_create"),
     path("units/<int:unit_id>/", v.unit_detail, name="unit_detail"),
     path("units/<int:unit_id>/edit/", v.unit_edit, name="unit_edit"),
+    path("units/<int:unit_id>/details/", v.unit_details, name="unit_details"),
 ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
@@ -41,7 +42,15 @@ from accounts.actions.transfers import (
 from accounts.actions.two_factor import do_reset_two_factor
 from accounts.actions.units import do_create_unit, do_set_document_receiver, do_set_meeting_approver, do_update_unit
 from accounts.actions.users import USER_FIELDS, do_create_user, do_set_user_active, do_update_user
-from accounts.forms import ReceiverForm, RightForm, TransferForm, UnitForm, UserCreateForm, UserFieldsForm
+from accounts.forms import (
+    ReceiverForm,
+    RightForm,
+    TransferForm,
+    UnitDetailsForm,
+    UnitForm,
+    UserCreateForm,
+    UserFieldsForm,
+)
 from accounts.mfa import has_authenticator_app
 from accounts.models import OrgUnit, Right, User, UserSession
 from accounts.passwords import generate_temporary_password
@@ -379,18 +388,55 @@ def unit_detail(request: AuthedRequest, unit_id: int) -> HttpResponse:
         form = ReceiverForm(
             unit=unit, initial={"receiver": unit.document_receiver, "meeting_approver": unit.meeting_approver}
         )
+    return _render_unit_detail(request, unit, form=form)
+
+
+def _render_unit_detail(
+    request: AuthedRequest,
+    unit: OrgUnit,
+    *,
+    form: ReceiverForm | None = None,
+    details_form: UnitDetailsForm | None = None,
+) -> HttpResponse:
+    if form is None:
+        form = ReceiverForm(
+            unit=unit, initial={"receiver": unit.document_receiver, "meeting_approver": unit.meeting_approver}
+        )
+    if details_form is None and can(request.user, Perm.EDIT_UNIT_DETAILS, unit):
+        details_form = UnitDetailsForm(instance=unit)
     return render(
         request,
         "accounts/admin/unit_detail.html",
         {
             "unit": unit,
             "form": form,
+            "details_form": details_form,
             "members": unit.members.filter(is_active=True).order_by("full_name"),
             "children": unit.children.all(),
             "can_manage": can(request.user, Perm.MANAGE_UNITS),
             "nav_active": "units",
         },
     )
+
+
+@login_required
+@require_POST
+def unit_details(request: AuthedRequest, unit_id: int) -> HttpResponse:
+    """Điều 9.2d: the unit's administrators keep its name and contact data current. A member of
+    the unit without the right gets 403 (the unit is theirs, its existence no secret); anyone
+    else outside the admin's reach gets 404."""
+    if not is_admin(request.user) and request.user.unit_id == unit_id:
+        raise PermissionDenied
+    unit = access_unit(request.user, unit_id)
+    require(request.user, Perm.EDIT_UNIT_DETAILS, unit)
+    stored = OrgUnit.objects.get(pk=unit.pk)
+    details_form = UnitDetailsForm(request.POST, instance=unit)
+    if details_form.is_valid():
+        fields = {k: details_form.cleaned_data[k] for k in UnitDetailsForm.Meta.fields}
+        call = partial(do_update_unit, request.user, stored, **fields)
+        if perform(request, call, success=_("The unit's details were saved."), form=details_form).ok:
+            return redirect("unitadmin:unit_detail", unit_id=unit.pk)
+    return _render_unit_detail(request, stored, details_form=details_form)
 
 
 def _save_unit(actor: User, unit: OrgUnit | None, fields: dict[str, Any]) -> OrgUnit:

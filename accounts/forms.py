@@ -93,7 +93,18 @@ class ProfileForm(BootstrapMixin, forms.ModelForm):
 class UnitForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = OrgUnit
-        fields = ["code", "name", "short_name", "kind", "parent", "sort_order", "is_active"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "sort_order",
+            "is_active",
+            "address",
+            "phone",
+            "email",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,6 +116,14 @@ class UnitForm(BootstrapMixin, forms.ModelForm):
         if self.instance.pk and parent is not None and parent.is_within(self.instance):
             raise ValidationError(_("A unit cannot be placed under itself or one of its sub-units."))
         return parent
+
+
+class UnitDetailsForm(BootstrapMixin, forms.ModelForm):
+    """What a unit's own administrators keep current (Điều 9.2d): name and contact data."""
+
+    class Meta:
+        model = OrgUnit
+        fields = ["name", "short_name", "address", "phone", "email"]
 
 
 class ReceiverForm(BootstrapMixin, forms.Form):

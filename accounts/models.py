@@ -55,6 +55,10 @@ class OrgUnit(models.Model):
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # Contact data the unit's administrators keep current (Điều 9.2d).
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
 
     class Meta:
         ordering = ["sort_order", "name"]

@@ -30,6 +30,7 @@ class Perm(TextChoices):
     MANAGE_UNITS = "unit.manage"
     VIEW_UNIT = "unit.view"
     SET_DOCUMENT_RECEIVER = "unit.set_receiver"
+    EDIT_UNIT_DETAILS = "unit.edit_details"  # name, short name, contact data (Điều 9.2d): the unit's admins
     MANAGE_USERS_OF_UNIT = "user.manage_in_unit"
     MANAGE_USER = "user.manage"
     GRANT_RIGHT = "user.grant"
@@ -71,6 +72,8 @@ class Perm(TextChoices):
     CREATE_COLLECTION = "opinion.create"  # obj: the meeting it belongs to, or None
     VIEW_COLLECTION = "opinion.view"  # content: creators, followers, and voters once released
     ANSWER_COLLECTION = "opinion.answer"  # a consulted person, or the receiver of a consulted unit
+    VIEW_COLLECTION_CONTENT = "opinion.content"  # questions, files: managers, followers; voters until the expiry
+    VIEW_COLLECTION_COUNTS = "opinion.counts"  # counts only: also voters of a non-secret one after the expiry
     # Rules for these live in signing/permissions.py.
     CONFIRM_CERTIFICATE = "signing.confirm"  # obj: a CertificateBinding; the user's unit administrator
     REVOKE_CERTIFICATE = "signing.revoke"  # obj: a CertificateBinding; its holder, or who may confirm it
@@ -143,6 +146,25 @@ def is_ppc_leader(user: AnyUser | None) -> TypeGuard[User]:
     return unit is not None and unit.kind == UnitKind.PROVINCE and unit.parent_id is None
 
 
+def is_ppc_office_unit(unit: OrgUnit | None) -> bool:
+    """The Office of the PPC: an office directly under a root unit (path "/root/office/")."""
+    return unit is not None and unit.kind == UnitKind.OFFICE and unit.path.count("/") == 3
+
+
+def is_in_ppc_or_office(user: AnyUser | None) -> TypeGuard[User]:
+    """An active official of the PPC itself (the root unit) or of the PPC Office: the only
+    organisers who may register a "meeting of the Provincial People's Committee" (Điều 6.1c)."""
+    if not _active(user) or is_guest(user):
+        return False
+    unit = user.unit
+    return unit is not None and (unit.parent_id is None or is_ppc_office_unit(unit))
+
+
+def is_ppc_office_leader(user: AnyUser | None) -> TypeGuard[User]:
+    """A leader of the PPC Office: who approves the documents of a PPC meeting they attend (Điều 6.1c)."""
+    return has_right(user, Right.LEADER) and is_ppc_office_unit(user.unit)
+
+
 def administered_units_q(user: AnyUser | None, prefix: str = "") -> Q | None:
     """Filter for the units `user` administers: None means every unit (system admin).
 
@@ -188,6 +210,12 @@ def _view_unit(user: User, unit: OrgUnit) -> bool:
 
 
 def _set_document_receiver(user: User, unit: OrgUnit) -> bool:
+    return administers(user, unit)
+
+
+def _edit_unit_details(user: User, unit: OrgUnit) -> bool:
+    """Điều 9.2d: the unit's own administrators keep its name and contact data current; its code,
+    type, parent and order stay with system administrators (MANAGE_UNITS)."""
     return administers(user, unit)
 
 
@@ -246,6 +274,7 @@ RULES: dict[Perm, Rule] = {
     Perm.MANAGE_UNITS: _manage_units,
     Perm.VIEW_UNIT: _view_unit,
     Perm.SET_DOCUMENT_RECEIVER: _set_document_receiver,
+    Perm.EDIT_UNIT_DETAILS: _edit_unit_details,
     Perm.MANAGE_USERS_OF_UNIT: _manage_users_of_unit,
     Perm.MANAGE_USER: _manage_user,
     Perm.GRANT_RIGHT: _grant_right,

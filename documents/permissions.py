@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from accounts.models import Right, UnitKind, User
-from accounts.permissions import Perm, has_right, register_rule
+from accounts.models import Right, User
+from accounts.permissions import Perm, has_right, is_ppc_office_leader, register_rule
 from documents.models import ApprovalStatus, Document
 from meetings.models import Answer, Invitation, InvitationKind, Meeting, MeetingStatus
 from meetings.permissions import is_organiser, view_meeting, visible_meetings_q
@@ -91,19 +91,17 @@ def prefetch_attendance(user: User, meetings: Iterable[Meeting]) -> None:
 
 
 def approves_documents(user: User, meeting: Meeting) -> bool:
+    """Điều 6.1c: the chair approves the documents; a designated document approver may approve
+    on the chair's behalf (the chair keeps the right). A PPC meeting's documents are approved by a
+    leader of the PPC Office who attends it."""
     if meeting.is_ppc_meeting:
-        unit = user.unit
-        return (
-            has_right(user, Right.LEADER)
-            and unit is not None
-            and unit.kind == UnitKind.OFFICE
-            and unit.parent is not None
-            and unit.parent.parent_id is None  # the PPC Office sits directly under the PPC
-            and _attends(user, meeting)
-        )
-    if meeting.document_approver_id is not None:
-        return meeting.document_approver_id == user.pk
-    return meeting.chair_id == user.pk
+        return is_ppc_office_leader(user) and _attends(user, meeting)
+    return user.pk in (meeting.chair_id, meeting.document_approver_id)
+
+
+def approves_on_behalf_of_chair(user: User, meeting: Meeting) -> bool:
+    """The designated document approver deciding instead of the chair (audited as such)."""
+    return not meeting.is_ppc_meeting and user.pk == meeting.document_approver_id and user.pk != meeting.chair_id
 
 
 @register_rule(Perm.MANAGE_DOCUMENTS)

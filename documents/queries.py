@@ -17,7 +17,7 @@ def _waiting_for(user: User) -> Q:
     """Documents that may be waiting for this user: the rule itself is `Perm.APPROVE_DOCUMENT`."""
     candidates = (
         Q(meeting__is_ppc_meeting=False, meeting__document_approver=user)
-        | Q(meeting__is_ppc_meeting=False, meeting__document_approver__isnull=True, meeting__chair=user)
+        | Q(meeting__is_ppc_meeting=False, meeting__chair=user)
         | Q(meeting__is_ppc_meeting=True, meeting__invitations__user=user)
     )
     return candidates & Q(status=ApprovalStatus.PENDING, is_deleted=False)

@@ -67,7 +67,13 @@ def leaders_first_choices(field: Any, people: Any, empty_label: Any = None) -> l
 class MeetingForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices, initial=MeetingKind.REGULAR)
-    is_ppc_meeting = forms.BooleanField(label=_("Meeting of the Provincial People's Committee"), required=False)
+    is_ppc_meeting = forms.BooleanField(
+        label=_("Meeting of the Provincial People's Committee"),
+        required=False,
+        help_text=_(
+            "Điều 6.1c: its documents are then approved by a leader of the PPC Office who attends the meeting, not by the chair. Invite one."
+        ),
+    )
     start = forms.DateTimeField(label=_("Start"), widget=DATETIME_WIDGET)
     end = forms.DateTimeField(label=_("End"), widget=DATETIME_WIDGET)
     format = forms.ChoiceField(label=_("Format"), choices=MeetingFormat.choices, initial=MeetingFormat.IN_PERSON)

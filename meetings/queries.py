@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import OrgUnit, Right, User
-from accounts.permissions import Perm, can, has_right
+from accounts.permissions import Perm, can, has_right, is_ppc_office_leader
 from meetings import rules
 from meetings.access import visible_meetings
 from meetings.models import SCHEDULED_STATUSES, Answer, Invitation, InvitationKind, Meeting, MeetingStatus
@@ -100,6 +100,18 @@ def attendee_users(meeting: Meeting) -> QuerySet[User]:
     substitute. Active accounts only, in name order."""
     invited = Invitation.objects.filter(meeting=meeting, kind=InvitationKind.USER).exclude(answer=Answer.DELEGATED)
     return User.objects.filter(pk__in=invited.values("user_id"), is_active=True)
+
+
+def document_approvers(meeting: Meeting) -> list[User]:
+    """Who will approve the documents (Điều 6.1c), shown before submission: the chair and the
+    designated approver (on the chair's behalf); for a PPC meeting, the PPC Office leaders who
+    attend it (empty: nobody could, and the meeting is refused at submission)."""
+    if meeting.is_ppc_meeting:
+        return [u for u in attendee_users(meeting).select_related("unit") if is_ppc_office_leader(u)]
+    people = [meeting.chair]
+    if meeting.document_approver is not None and meeting.document_approver_id != meeting.chair_id:
+        people.append(meeting.document_approver)
+    return people
 
 
 def my_invitation(meeting: Meeting, user: User) -> Invitation | None:

@@ -4,7 +4,9 @@
   or extraordinary one at least 3 hours before.
 - Điều 6.3a: invitees of a meeting in the weekly schedule answer no later than 1 day before it
   starts; for urgent/extraordinary meetings, on receiving the notice (any time before the start).
-- Điều 6.3b: a "no device / no account" request is made at least 1 day before.
+- Điều 6.3b: a "no device / no account" request is made at least 1 day before a meeting of the
+  weekly schedule; an urgent/extraordinary meeting (announced with less notice, Điều 6.2 and
+  6.3a) accepts requests until it starts, so the unit admin can still help (Điều 6.3c).
 """
 
 from __future__ import annotations
@@ -46,7 +48,11 @@ def answer_is_late(meeting: Meeting, now: datetime | None = None) -> bool:
 
 
 def support_request_deadline(meeting: Meeting) -> datetime:
-    return meeting.start - SUPPORT_REQUEST_LEAD
+    return meeting.start - SUPPORT_REQUEST_LEAD if is_regular(meeting) else meeting.start
+
+
+def support_request_is_late(meeting: Meeting, now: datetime | None = None) -> bool:
+    return (now or timezone.now()) > support_request_deadline(meeting)
 
 
 def approver_reminder_time(meeting: Meeting, now: datetime | None = None) -> datetime:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.permissions import Perm, can
+from accounts.permissions import Perm, can, is_in_ppc_or_office
 from audit.queries import object_history
 from core.http import AuthedRequest, flash_form_errors, perform, perform_and_redirect
 from meetings import queries, rules
@@ -98,7 +98,16 @@ def _meeting_form_page(request: AuthedRequest, meeting: Meeting | None) -> HttpR
         form = MeetingForm(initial={"preparing_unit": request.user.unit_id})
         formset = AgendaFormSet(prefix="agenda")
     return render(
-        request, "meetings/form.html", {"form": form, "formset": formset, "meeting": meeting, "nav_active": "meetings"}
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "meeting": meeting,
+            # Điều 6.1c: only the PPC and its Office register PPC meetings (the action checks it too).
+            "can_mark_ppc": is_in_ppc_or_office(meeting.organiser if meeting else request.user),
+            "nav_active": "meetings",
+        },
     )
 
 
@@ -155,6 +164,7 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         if mine and mine.answer != Answer.DELEGATED and meeting.is_scheduled
         else None,
         "support_deadline": rules.support_request_deadline(meeting),
+        "document_approvers": queries.document_approvers(meeting),
         "history": object_history(meeting),
         "deadline": queries.deadline_info(meeting),
         "can_edit": can(user, Perm.EDIT_MEETING, meeting),

@@ -83,7 +83,14 @@ def seed_minutes() -> list[str]:
             AgendaLine("Báo cáo tình hình giải ngân vốn đầu tư công", "Sở Tài chính", 30),
             AgendaLine("Thảo luận các khó khăn, vướng mắc về giải phóng mặt bằng", "", 45),
         ],
-        attendees=[people["snv.giamdoc"], people["stc.chuyenvien"], people["hoalu.chutich"], people["snv.chuyenvien"]],
+        # Điều 6.1c: a PPC Office leader attends, to approve the documents of a PPC meeting.
+        attendees=[
+            people["vp.lanhdao"],
+            people["snv.giamdoc"],
+            people["stc.chuyenvien"],
+            people["hoalu.chutich"],
+            people["snv.chuyenvien"],
+        ],
         guests=[Guest("Ngô Văn Bình", "Công ty TNHH Minh Phát")],
     )
     meeting = do_create_meeting(organiser, data)
@@ -106,6 +113,7 @@ def seed_minutes() -> list[str]:
     with mock.patch("django.utils.timezone.now", clock):
         meeting = do_start_meeting(chair, meeting)
         do_mark_attendance(organiser, meeting, invitation(people["snv.giamdoc"]), status=AttendanceStatus.PRESENT)
+        do_mark_attendance(organiser, meeting, invitation(people["vp.lanhdao"]), status=AttendanceStatus.PRESENT)
         do_mark_attendance(organiser, meeting, invitation(people["stc.quantri"]), status=AttendanceStatus.PRESENT)
         guest = Invitation.objects.get(meeting=meeting, kind=InvitationKind.GUEST)
         do_mark_attendance(organiser, meeting, guest, status=AttendanceStatus.PRESENT)

@@ -6,8 +6,11 @@
 - Manage (edit before release, extend the expiry, write the recommendation): the creator, and
   for a meeting's collection whoever runs the meeting.
 - Results: managers and followers (Điều 7.1e).
-- Content: managers and followers at any time; voters (consulted people, receivers of consulted
-  units) once it is released. Everyone else gets 404.
+- The collection's page: managers and followers at any time; voters (consulted people, receivers
+  of consulted units) once it is released. Everyone else gets 404.
+- Its content (questions, description, documents): managers and followers at any time; voters
+  only until the expiry, when it is hidden from them (Điều 7.1đ). Its counts: voters too, after
+  the expiry, unless it is secret (Điều 7.1a). See docs/opinions.md, "After the expiry".
 - Answer: a consulted person, or the document receiver of a consulted unit, while open.
 
 The rules are asked through `can()`, which has already turned away the anonymous visitor and
@@ -75,3 +78,27 @@ def view_collection(user: User, collection: Collection) -> bool:
 @register_rule(Perm.ANSWER_COLLECTION)
 def answer_collection(user: User, collection: Collection) -> bool:
     return _may_vote(user, collection.poll)
+
+
+@register_rule(Perm.VIEW_COLLECTION_CONTENT)
+def view_collection_content(user: User, collection: Collection) -> bool:
+    """The questions, the description and the attached documents. At the expiry "the system
+    automatically hides the content" (Điều 7.1đ) from the people consulted; the creator, whoever
+    runs the meeting and the followers keep it (Điều 7.1e, 7.3)."""
+    if _may_view_results(user, collection.poll):
+        return True
+    return rules.phase(collection) == rules.Phase.OPEN and bool(rules.ballot_owners(user, collection))
+
+
+@register_rule(Perm.VIEW_COLLECTION_COUNTS)
+def view_collection_counts(user: User, collection: Collection) -> bool:
+    """The counts (answered x/y; per question agree, disagree, other opinion). A non-secret
+    collection shows its result openly to the people consulted (Điều 7.1a), once it has expired;
+    a secret one only to its managers and followers."""
+    if _may_view_results(user, collection.poll):
+        return True
+    return (
+        not collection.poll.is_secret
+        and rules.phase(collection) == rules.Phase.EXPIRED
+        and bool(rules.ballot_owners(user, collection))
+    )

@@ -167,7 +167,17 @@ def detail(request: AuthedRequest, collection_id: int) -> HttpResponse:
     collection = access_collection(request.user, collection_id)
     _sync_with_clock(collection)
     poll = collection.poll
-    questions = list(poll.questions.order_by("order").prefetch_related("options", "attachments"))
+    user = request.user
+    # Điều 7.1đ: from the expiry on, the people consulted no longer see the content; Điều 7.1a:
+    # those of a non-secret collection see its counts instead.
+    content_visible = can(user, Perm.VIEW_COLLECTION_CONTENT, collection)
+    may_see_results = can(user, Perm.VIEW_POLL_RESULTS, poll)
+    public_counts = None
+    if not may_see_results and can(user, Perm.VIEW_COLLECTION_COUNTS, collection):
+        public_counts = queries.counts_many([collection])[collection.pk]
+    questions = (
+        list(poll.questions.order_by("order").prefetch_related("options", "attachments")) if content_visible else []
+    )
     return render(
         request,
         "opinions/detail.html",
@@ -175,11 +185,13 @@ def detail(request: AuthedRequest, collection_id: int) -> HttpResponse:
             "collection": collection,
             "poll": poll,
             "questions": questions,
+            "content_visible": content_visible,
+            "public_counts": public_counts,
             "phase": phase(collection),
             "Phase": Phase,
-            "ballots": _ballots(request.user, collection),
-            "may_manage": can(request.user, Perm.MANAGE_POLL, poll),
-            "may_see_results": can(request.user, Perm.VIEW_POLL_RESULTS, poll),
+            "ballots": _ballots(user, collection),
+            "may_manage": can(user, Perm.MANAGE_POLL, poll),
+            "may_see_results": may_see_results,
             "extend_form": ExtendForm(),
             "receipt": request.session.pop(f"opinion-receipt-{collection.pk}", None),
         },
@@ -216,7 +228,8 @@ def answer(request: AuthedRequest, collection_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def ballot(request: AuthedRequest, collection_id: int, revision_id: int) -> HttpResponseBase:
-    collection = access_collection(request.user, collection_id)
+    # The ballot PDF repeats the questions: hidden with them at the expiry (Điều 7.1đ).
+    collection = access_collection(request.user, collection_id, perm=Perm.VIEW_COLLECTION_CONTENT)
     revision = access_revision(request.user, collection, revision_id)
     if not revision.ballot:
         raise Http404
@@ -258,7 +271,7 @@ def sign_remote(request: AuthedRequest, collection_id: int, revision_id: int) ->
 @login_required
 @require_GET
 def attachment(request: AuthedRequest, collection_id: int, attachment_id: int) -> HttpResponseBase:
-    collection = access_collection(request.user, collection_id)
+    collection = access_collection(request.user, collection_id, perm=Perm.VIEW_COLLECTION_CONTENT)
     try:
         item = QuestionAttachment.objects.get(pk=parse_id(attachment_id), question__poll=collection.poll)
     except (QuestionAttachment.DoesNotExist, ValueError, TypeError):

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from accounts.models import OrgUnit, Right, UnitKind, User
-from accounts.permissions import Perm, administers, has_right, is_guest, is_ppc_leader, is_system_admin, register_rule
+from accounts.models import OrgUnit, Right, User
+from accounts.permissions import (
+    Perm,
+    administers,
+    has_right,
+    is_guest,
+    is_ppc_leader,
+    is_ppc_office_unit,
+    is_system_admin,
+    register_rule,
+)
 
 # --- statistics (reports/statistics.py, views_stats.py) ----------------------------------------
 # - A unit's statistics (VIEW_UNIT_REPORTS, obj: the unit; its numbers include the units below
@@ -20,17 +29,17 @@ PPC_OFFICE_RIGHTS = (Right.LEADER, Right.ORGANISER, Right.UNIT_ADMIN)
 def in_ppc_office(user: User) -> bool:
     """The user's unit is the PPC Office: an office directly under a root unit (path /root/office/;
     minutes.generate.ppc_office finds the same unit by a query)."""
-    unit = user.unit
-    return unit is not None and unit.kind == UnitKind.OFFICE and unit.path.count("/") == 3
+    return is_ppc_office_unit(user.unit)
 
 
 @register_rule(Perm.VIEW_ALL_REPORTS)
 def view_all_reports(user: User, obj: object = None) -> bool:
     if is_system_admin(user) or is_ppc_leader(user):
         return True
-    if is_guest(user) or not in_ppc_office(user):
+    # The rights first (read once per request): the unit is fetched only for who holds one.
+    if is_guest(user) or not any(has_right(user, right) for right in PPC_OFFICE_RIGHTS):
         return False
-    return any(has_right(user, right) for right in PPC_OFFICE_RIGHTS)
+    return in_ppc_office(user)
 
 
 @register_rule(Perm.VIEW_UNIT_REPORTS)
@@ -48,7 +57,7 @@ def may_see_some_statistics(user: User) -> bool:
         return False
     if view_all_reports(user, None):
         return True
-    return user.unit is not None and (has_right(user, Right.UNIT_ADMIN) or has_right(user, Right.LEADER))
+    return (has_right(user, Right.UNIT_ADMIN) or has_right(user, Right.LEADER)) and user.unit_id is not None
 
 
 # --- end of statistics ---------------------------------------------------------------------------

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.forms import BootstrapMixin
-from accounts.models import OrgUnit
-from accounts.permissions import Perm, can
+from accounts.models import OrgUnit, Right
+from accounts.permissions import Perm, can, has_right
 from core.http import AuthedRequest, flash_form_errors, perform
 from minutes.export import to_pdf
 from reports import quarters
@@ -88,7 +88,8 @@ def admin_entry(user: Any) -> dict[str, Any] | None:
     quarterly report) and whoever sees every unit's reports."""
     if not user.is_authenticated or user.is_external:
         return None
-    if not (sees_all(user) or (user.unit is not None and can(user, Perm.SUBMIT_REPORT, user.unit))):
+    submits = has_right(user, Right.UNIT_ADMIN) and user.unit_id is not None  # rights first: no unit query
+    if not (sees_all(user) or (submits and can(user, Perm.SUBMIT_REPORT, user.unit))):
         return None
     return {"label": gettext_lazy("Report forms 01 and 02"), "url": reverse("reports:forms"), "key": "reports_forms"}
 

@@ -48,15 +48,24 @@ def do_create_unit(actor: User | None, **fields: Any) -> OrgUnit:
     return unit
 
 
+# What the unit's own administrators keep current (Điều 9.2d); the rest is for system admins.
+UNIT_DETAIL_FIELDS = ("name", "short_name", "address", "phone", "email")
+UNIT_STRUCTURE_FIELDS = ("code", "kind", "parent", "sort_order", "is_active")
+
+
 def do_update_unit(actor: User, unit: OrgUnit, **changes: Any) -> list[str]:
-    require(actor, Perm.MANAGE_UNITS)
-    allowed = {"name", "short_name", "kind", "parent", "sort_order", "is_active", "code"}
-    unknown = set(changes) - allowed
+    """Change a unit. Its name and contact data: its administrators (Perm.EDIT_UNIT_DETAILS,
+    Điều 9.2d); its code, type, parent, order and state: system administrators only."""
+    unknown = set(changes) - {*UNIT_DETAIL_FIELDS, *UNIT_STRUCTURE_FIELDS}
     if unknown:
         raise TypeError(f"unknown unit fields: {sorted(unknown)}")
+    changed = {k: v for k, v in changes.items() if getattr(unit, k) != v}
+    if set(changes) <= set(UNIT_DETAIL_FIELDS):
+        require(actor, Perm.EDIT_UNIT_DETAILS, unit)
+    else:
+        require(actor, Perm.MANAGE_UNITS)
     if "parent" in changes:
         check_unit_parent(unit, changes["parent"])
-    changed = {k: v for k, v in changes.items() if getattr(unit, k) != v}
     if not changed:
         return []
     with transaction.atomic():

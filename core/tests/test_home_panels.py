@@ -39,6 +39,7 @@ def test_the_apps_above_register_their_panels_at_start_up() -> None:
         "documents/_home_panel.html",
         "opinions/_home_panel.html",
         "followups/_home_panel.html",
+        "feedback/_home_panel.html",
     ]
 
 

@@ -18,7 +18,7 @@ from accounts.permissions import Perm, can
 from audit.log import log_action
 from documents.models import ApprovalStatus, Document
 from documents.notify import listed, notify_published, notify_uploaders
-from documents.permissions import approves_documents
+from documents.permissions import approves_documents, approves_on_behalf_of_chair
 from meetings.models import Meeting
 
 
@@ -74,6 +74,7 @@ def _publish(actor: User, meeting: Meeting, locked: Sequence[Document]) -> None:
         }
         if len(published) > 1:
             data["batch"] = ids
+        data |= _on_behalf(actor, meeting)
         log_action("document.approved", actor=actor, target=document, unit=meeting.unit, data=data)
 
     def one(document: Document) -> tuple[str, str]:
@@ -94,6 +95,13 @@ def _publish(actor: User, meeting: Meeting, locked: Sequence[Document]) -> None:
         return title, body + "\n" + listed(group)
 
     notify_uploaders(locked, actor, "document.approved", one, several)
+
+
+def _on_behalf(actor: User, meeting: Meeting) -> dict[str, Any]:
+    """Điều 6.1c: a designated document approver decides on the chair's behalf; say so in the audit."""
+    if not approves_on_behalf_of_chair(actor, meeting):
+        return {}
+    return {"on_behalf_of": {"chair": meeting.chair_id, "name": meeting.chair.display_name}}
 
 
 def do_approve_document(actor: User, document: Document) -> Document:
@@ -170,7 +178,8 @@ def do_return_document(actor: User, document: Document, comment: str) -> Documen
             actor=actor,
             target=locked,
             unit=locked.meeting.unit,
-            data={"meeting": locked.meeting_id, "version": version.number, "comment": comment},
+            data={"meeting": locked.meeting_id, "version": version.number, "comment": comment}
+            | _on_behalf(actor, locked.meeting),
         )
         notify_uploaders(
             [locked],

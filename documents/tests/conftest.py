@@ -13,9 +13,9 @@ from django.core.files.base import ContentFile
 
 from documents.conversion import Converter, get_converter
 from documents.models import Document, DocumentVersion
-from meetings.tests.conftest import approved, attendee, colleague, leader, organiser, room, stc_leader
+from meetings.tests.conftest import approved, attendee, colleague, leader, organiser, ppc_organiser, room, stc_leader
 
-__all__ = ["attendee", "colleague", "leader", "organiser", "room", "stc_leader"]
+__all__ = ["attendee", "colleague", "leader", "organiser", "ppc_organiser", "room", "stc_leader"]
 
 
 @pytest.fixture(autouse=True)

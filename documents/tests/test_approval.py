@@ -122,8 +122,24 @@ def test_restricted_document_needs_readers_among_the_attendees(meeting, organise
     assert not Document.objects.exists()
 
 
-def test_chair_of_a_ppc_meeting_cannot_approve(organiser, leader, attendee, ppc_office_leader, add) -> None:
-    meeting = approved(organiser, leader, [attendee, ppc_office_leader], is_ppc_meeting=True)
+def ppc_meeting(ppc_organiser: User, chair: User, attendees: list[User], office_leader: User, **kwargs: Any) -> Any:
+    """A PPC meeting registered by the PPC Office, documents prepared by Sở Nội vụ (whose
+    organiser uploads them), approved by the PPC Office leader."""
+    return approved(
+        ppc_organiser,
+        chair,
+        attendees,
+        approver=office_leader,
+        is_ppc_meeting=True,
+        preparing_unit=chair.unit,
+        **kwargs,
+    )
+
+
+def test_chair_of_a_ppc_meeting_cannot_approve(
+    organiser, ppc_organiser, leader, attendee, ppc_office_leader, add
+) -> None:
+    meeting = ppc_meeting(ppc_organiser, leader, [attendee, ppc_office_leader], ppc_office_leader)
     document = add(organiser, meeting)
     with pytest.raises(PermissionDenied):
         do_approve_document(leader, document)
@@ -131,9 +147,9 @@ def test_chair_of_a_ppc_meeting_cannot_approve(organiser, leader, attendee, ppc_
 
 
 def test_ppc_office_leader_attending_approves_a_ppc_meeting_document(
-    organiser, leader, attendee, ppc_office_leader, add
+    organiser, ppc_organiser, leader, attendee, ppc_office_leader, add
 ) -> None:
-    meeting = approved(organiser, leader, [attendee, ppc_office_leader], is_ppc_meeting=True)
+    meeting = ppc_meeting(ppc_organiser, leader, [attendee, ppc_office_leader], ppc_office_leader)
     document = add(organiser, meeting)
     assert "document.approval_requested" in events(ppc_office_leader)
     assert "document.approval_requested" not in events(leader)
@@ -141,20 +157,52 @@ def test_ppc_office_leader_attending_approves_a_ppc_meeting_document(
     assert sees(attendee, document)
 
 
-def test_ppc_office_leader_not_attending_cannot_approve(organiser, leader, attendee, ppc_office_leader, add) -> None:
-    meeting = approved(organiser, leader, [attendee], is_ppc_meeting=True)
+def test_ppc_office_leader_not_attending_cannot_approve(
+    organiser, ppc_organiser, leader, attendee, ppc_office_leader, province, add
+) -> None:
+    other = make_user("vp.chanhvp", province["office"], Right.LEADER, full_name="Trương Chánh Văn")
+    meeting = ppc_meeting(ppc_organiser, leader, [attendee, ppc_office_leader], ppc_office_leader)
     document = add(organiser, meeting)
     with pytest.raises(PermissionDenied):
-        do_approve_document(ppc_office_leader, document)
+        do_approve_document(other, document)
 
 
-def test_designated_approver_replaces_the_chair(organiser, leader, attendee, province, add) -> None:
+def test_chair_keeps_the_right_to_approve_when_an_approver_is_designated(
+    organiser, leader, attendee, province, add
+) -> None:
+    """Điều 6.1c: documents are approved by the chair; naming a document approver does not take
+    that right away from the chair."""
+    deputy = make_user("snv.phogiamdoc", province["snv"], Right.LEADER, full_name="Lê Phó Giám Đốc")
+    meeting = approved(organiser, leader, [attendee], document_approver=deputy)
+    assert meeting.chair == leader
+    document = add(organiser, meeting)
+    do_approve_document(leader, document)
+    assert Document.objects.get(pk=document.pk).status == ApprovalStatus.APPROVED
+    entry = AuditEntry.objects.get(action="document.approved", target_id=str(document.pk))
+    assert "on_behalf_of" not in entry.data
+
+
+def test_designated_approver_approves_on_the_chairs_behalf_and_the_audit_says_so(
+    organiser, leader, attendee, province, add
+) -> None:
+    deputy = make_user("snv.phogiamdoc", province["snv"], Right.LEADER, full_name="Lê Phó Giám Đốc")
+    meeting = approved(organiser, leader, [attendee], document_approver=deputy)
+    first, second = add(organiser, meeting), add(organiser, meeting, title="Tờ trình")
+    do_approve_document(deputy, first)
+    entry = AuditEntry.objects.get(action="document.approved", target_id=str(first.pk))
+    assert entry.data["on_behalf_of"] == {"chair": leader.pk, "name": leader.display_name}
+    do_return_document(deputy, second, comment="Bổ sung số liệu")
+    entry = AuditEntry.objects.get(action="document.returned", target_id=str(second.pk))
+    assert entry.data["on_behalf_of"]["chair"] == leader.pk
+
+
+def test_neither_chair_nor_approver_cannot_approve(organiser, leader, attendee, province, add) -> None:
     deputy = make_user("snv.phogiamdoc", province["snv"], Right.LEADER, full_name="Lê Phó Giám Đốc")
     meeting = approved(organiser, leader, [attendee], document_approver=deputy)
     document = add(organiser, meeting)
     with pytest.raises(PermissionDenied):
-        do_approve_document(leader, document)
-    do_approve_document(deputy, document)
+        do_approve_document(attendee, document)
+    assert Document.objects.get(pk=document.pk).status == ApprovalStatus.PENDING
 
 
 def test_return_needs_a_comment_and_tells_the_uploader(meeting, organiser, leader, attendee, add, replace) -> None:

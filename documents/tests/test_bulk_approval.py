@@ -14,8 +14,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Right, User
 from audit.models import AuditEntry
+from conftest import make_user
 from documents.actions.approval import do_approve_document, do_approve_documents, do_return_document
 from documents.actions.versions import do_add_document, do_add_version
 from documents.models import ApprovalStatus, Document, Security
@@ -120,8 +121,18 @@ def test_nothing_chosen_or_nothing_pending_is_refused(two_attendees, leader, fiv
     assert info.value.code == "nothing_pending"
 
 
-def test_chair_of_a_ppc_meeting_cannot_approve_in_bulk(organiser, leader, attendee, add) -> None:
-    meeting = approved(organiser, leader, [attendee], is_ppc_meeting=True)
+def test_chair_of_a_ppc_meeting_cannot_approve_in_bulk(
+    organiser, ppc_organiser, leader, attendee, province, add
+) -> None:
+    office_leader = make_user("vp.phochanh", province["office"], Right.LEADER, full_name="Mai Văn Chánh")
+    meeting = approved(
+        ppc_organiser,
+        leader,
+        [attendee, office_leader],
+        approver=office_leader,
+        is_ppc_meeting=True,
+        preparing_unit=leader.unit,
+    )
     documents = [add(organiser, meeting, "Tờ trình"), add(organiser, meeting, "Phụ lục")]
     with pytest.raises(PermissionDenied):
         do_approve_documents(leader, meeting)

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Right
+from accounts.models import Right, User
 from conftest import login, make_user
 from documents.models import ApprovalStatus
 from documents.tests.test_viewer import add_document
@@ -71,8 +71,19 @@ def test_search_queries_do_not_grow_with_results(
 
 
 def ppc_meetings(organiser: Any, leader: Any, office_leader: Any, attendee: Any, first: int, count: int) -> list[Any]:
+    ppc_organiser = User.objects.filter(username="vp.daumoi").first() or make_user(
+        "vp.daumoi", office_leader.unit, Right.ORGANISER
+    )
     return [  # a day apart: the same people cannot attend two meetings at once
-        approved(organiser, leader, [attendee, office_leader], is_ppc_meeting=True, start_in=timedelta(days=5 + n))
+        approved(
+            ppc_organiser,
+            leader,
+            [attendee, office_leader],
+            approver=office_leader,
+            is_ppc_meeting=True,
+            preparing_unit=organiser.unit,  # Sở Nội vụ's organiser uploads the documents
+            start_in=timedelta(days=5 + n),
+        )
         for n in range(first, first + count)
     ]
 

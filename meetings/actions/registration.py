@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, User
-from accounts.permissions import Perm, can
+from accounts.permissions import Perm, can, is_in_ppc_or_office
 from audit.log import log_action
 from meetings import notify, queries, rules
 from meetings.actions.common import (
@@ -154,6 +154,37 @@ def check_meeting_data(data: MeetingData, *, for_submission: bool) -> None:
     check_invitation_file(data.invitation_file)
 
 
+def check_ppc_flag(organiser: User, data: MeetingData) -> None:
+    """Điều 6.1c: only the PPC and the PPC Office register meetings of the Provincial People's
+    Committee (whose documents a PPC Office leader approves)."""
+    if data.is_ppc_meeting and not is_in_ppc_or_office(organiser):
+        raise ValidationError(
+            {
+                "is_ppc_meeting": [
+                    _(
+                        "Điều 6.1c: only organisers of the Provincial People's Committee or its Office may register a meeting of the Provincial People's Committee. Untick this box."
+                    )
+                ]
+            },
+            code="ppc_flag",
+        )
+
+
+def check_document_approver_exists(meeting: Meeting) -> None:
+    """Điều 6.1c: a PPC meeting needs a PPC Office leader among its attendees to approve documents."""
+    if meeting.is_ppc_meeting and not queries.document_approvers(meeting):
+        raise ValidationError(
+            {
+                "attendees": [
+                    _(
+                        "Điều 6.1c: the documents of a meeting of the Provincial People's Committee are approved by a leader of the PPC Office who attends it. Invite one before submitting."
+                    )
+                ]
+            },
+            code="no_document_approver",
+        )
+
+
 def person_conflicts(meeting: Meeting) -> list[str]:
     """Chair and attending officials already in another approved meeting at the same time."""
     people = {meeting.chair_id} | set(queries.attendee_users(meeting).values_list("pk", flat=True))
@@ -251,6 +282,7 @@ def do_create_meeting(actor: User, data: MeetingData) -> Meeting:
     if not can(actor, Perm.REGISTER_MEETINGS) or actor.unit is None:
         raise PermissionDenied
     check_meeting_data(data, for_submission=False)
+    check_ppc_flag(actor, data)
     with transaction.atomic():
         if data.room is not None:
             check_room_free(data.room, data.start, data.end, meeting_id=None)
@@ -263,6 +295,7 @@ def do_create_meeting(actor: User, data: MeetingData) -> Meeting:
 def do_update_meeting(actor: User, meeting: Meeting, data: MeetingData) -> Meeting:
     require(actor, Perm.EDIT_MEETING, meeting)
     check_meeting_data(data, for_submission=False)
+    check_ppc_flag(meeting.organiser, data)
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if locked.status != meeting.status:
@@ -285,6 +318,7 @@ def _data_of(meeting: Meeting) -> MeetingData:
         place=meeting.place,
         format=meeting.format,
         online_link=meeting.online_link,
+        is_ppc_meeting=meeting.is_ppc_meeting,
         attendees=[i.user for i in invitations if i.kind == InvitationKind.USER and i.user is not None],
         attendee_units=[i.unit for i in invitations if i.kind == InvitationKind.UNIT and i.unit is not None],
         guests=[Guest(i.guest_name) for i in invitations if i.kind == InvitationKind.GUEST],
@@ -299,7 +333,10 @@ def do_submit_meeting(actor: User, meeting: Meeting, *, acknowledge_conflicts: b
     approver may still approve with a justification); a room clash is refused; people already
     busy elsewhere need the organiser's acknowledgement (ConflictWarning)."""
     require(actor, Perm.SUBMIT_MEETING, meeting)
-    check_meeting_data(_data_of(meeting), for_submission=True)
+    data = _data_of(meeting)
+    check_meeting_data(data, for_submission=True)
+    check_ppc_flag(meeting.organiser, data)
+    check_document_approver_exists(meeting)
     warnings: list[str] = []
     with transaction.atomic():
         lock_room(meeting)

@@ -19,13 +19,16 @@ from meetings.models import SCHEDULED_STATUSES, Meeting, SupportRequest, Support
 def do_request_support(actor: User, meeting: Meeting, *, kind: str, note: str = "") -> SupportRequest:
     if meeting.status not in SCHEDULED_STATUSES or not queries.attendee_users(meeting).filter(pk=actor.pk).exists():
         raise PermissionDenied
-    if timezone.now() > rules.support_request_deadline(meeting):
-        raise ValidationError(
+    if rules.support_request_is_late(meeting):
+        message = (
             _(
                 "Điều 6.3b: tell the host unit at least 1 day before the meeting (deadline %(deadline)s). Call the organiser directly."
             )
-            % {"deadline": format_local(rules.support_request_deadline(meeting))},
-            code="late",
+            if rules.is_regular(meeting)
+            else _("Điều 6.3b: this urgent meeting has already started. Call the organiser directly.")
+        )
+        raise ValidationError(
+            message % {"deadline": format_local(rules.support_request_deadline(meeting))}, code="late"
         )
     with transaction.atomic():
         request = SupportRequest.objects.create(meeting=meeting, requester=actor, kind=kind, note=note.strip())

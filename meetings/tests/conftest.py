@@ -23,6 +23,12 @@ def organiser(province):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def ppc_organiser(province):  # type: ignore[no-untyped-def]
+    """An organiser of the PPC Office: may register meetings of the PPC (Điều 6.1c)."""
+    return make_user("vp.daumoi", province["office"], Right.ORGANISER, full_name="Đinh Thị Lan")
+
+
+@pytest.fixture
 def leader(province):  # type: ignore[no-untyped-def]
     return make_user("snv.giamdoc", province["snv"], Right.LEADER, full_name="Vũ Thị Hồng", position="Giám đốc Sở")
 
@@ -73,8 +79,26 @@ def create(organiser: User, chair: User, attendees: list[User], **kwargs: Any) -
 
 
 def approved(organiser: User, leader: User, attendees: list[User], **kwargs: Any) -> Meeting:
+    """A meeting chaired by `leader`, approved by `approver=` (a leader of the organising unit;
+    `leader` when not given)."""
+    approver: User | None = kwargs.pop("approver", None)
     meeting = create(organiser, leader, attendees, **kwargs)
     do_submit_meeting(organiser, meeting)
     meeting.refresh_from_db()
     justification = "Cần họp gấp" if kwargs.get("start_in", timedelta(days=5)) < timedelta(days=2) else ""
-    return do_approve_meeting(leader, meeting, justification=justification)
+    return do_approve_meeting(approver or leader, meeting, justification=justification)
+
+
+def form_post(**extra: Any) -> dict[str, Any]:
+    """The smallest valid POST of the registration form, a week ahead (add chair, attendees...)."""
+    start = timezone.localtime(timezone.now() + timedelta(days=7)).replace(hour=8, minute=0)
+    return {
+        "title": "Họp thử",
+        "kind": "regular",
+        "start": start.strftime("%Y-%m-%dT%H:%M"),
+        "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "format": "in_person",
+        "place": "Hội trường",
+        "agenda-TOTAL_FORMS": "0",
+        "agenda-INITIAL_FORMS": "0",
+    } | extra

@@ -3,9 +3,7 @@ are searchable; a substitute is not offered the delegation that would be refused
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.utils import timezone, translation
+from django.utils import translation
 
 from accounts.models import Right
 from conftest import login, make_user
@@ -14,7 +12,7 @@ from meetings.actions.invitations import do_answer_invitation
 from meetings.actions.registration import do_submit_meeting
 from meetings.forms import AnswerForm, MeetingForm
 from meetings.models import Answer, Invitation, Meeting
-from meetings.tests.conftest import approved, create
+from meetings.tests.conftest import approved, create, form_post
 from notifications.models import Notification
 
 
@@ -76,17 +74,7 @@ def test_document_approver_picker_also_puts_leaders_first(organiser, leader) -> 
 
 def test_the_chair_must_be_chosen_and_must_be_an_active_official(client, organiser, leader, attendee) -> None:
     login(client, organiser)
-    start = timezone.localtime(timezone.now() + timedelta(days=7)).replace(hour=8, minute=0)
-    data = {
-        "title": "Họp thử",
-        "kind": "regular",
-        "start": start.strftime("%Y-%m-%dT%H:%M"),
-        "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "format": "in_person",
-        "place": "Hội trường",
-        "agenda-TOTAL_FORMS": "0",
-        "agenda-INITIAL_FORMS": "0",
-    }
+    data = form_post()
     with translation.override("vi"):
         required = translation.gettext("Choose the chair.")
         not_listed = translation.gettext("Choose the chair from the list.")

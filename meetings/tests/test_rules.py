@@ -45,8 +45,20 @@ def test_urgent_answers_are_open_until_the_start() -> None:
     assert rules.answer_is_late(m, now=START + MICRO)
 
 
-def test_support_requests_close_one_day_before() -> None:
-    assert rules.support_request_deadline(meeting(MeetingKind.URGENT)) == START - timedelta(days=1)
+def test_support_requests_close_one_day_before_a_regular_meeting() -> None:
+    m = meeting(MeetingKind.REGULAR)
+    assert rules.support_request_deadline(m) == START - timedelta(days=1)
+    assert not rules.support_request_is_late(m, now=START - timedelta(days=1))
+    assert rules.support_request_is_late(m, now=START - timedelta(days=1) + MICRO)
+
+
+@pytest.mark.parametrize("kind", [MeetingKind.URGENT, MeetingKind.EXTRAORDINARY])
+def test_support_requests_for_urgent_meetings_are_open_until_the_start(kind: str) -> None:
+    """Điều 6.3b-c: an urgent meeting approved 3 hours ahead must still accept requests."""
+    m = meeting(kind)
+    assert rules.support_request_deadline(m) == START
+    assert not rules.support_request_is_late(m, now=START - timedelta(hours=1))
+    assert rules.support_request_is_late(m, now=START + MICRO)
 
 
 def test_approver_reminder_comes_before_the_deadline_and_never_in_the_past() -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from conftest import login
 from meetings.actions.support import do_request_support, do_resolve_support_request
-from meetings.models import SupportKind, SupportStatus
+from meetings.models import MeetingKind, SupportKind, SupportRequest, SupportStatus
 from meetings.tests.conftest import approved
 from notifications.models import Notification
 
@@ -53,3 +53,20 @@ def test_resolving_twice_and_without_text_is_refused(organiser, leader, attendee
         do_resolve_support_request(organiser, request, resolution="Lần hai")
     login(client, stc_admin)
     assert client.post(f"/meetings/support/{request.pk}/resolve/", {"resolution": "x"}).status_code == 404
+
+
+def test_urgent_meeting_accepts_support_requests_until_it_starts(organiser, leader, attendee, monkeypatch) -> None:
+    """Điều 6.3b-c: an urgent meeting approved a few hours ahead still receives requests."""
+    meeting = approved(organiser, leader, [attendee], kind=MeetingKind.URGENT, start_in=timedelta(hours=5))
+    monkeypatch.setattr(timezone, "now", lambda: meeting.start - timedelta(minutes=10))
+    request = do_request_support(attendee, meeting, kind=SupportKind.NO_DEVICE)
+    assert request.pk is not None
+
+
+def test_urgent_meeting_refuses_support_requests_after_the_start(organiser, leader, attendee, monkeypatch) -> None:
+    meeting = approved(organiser, leader, [attendee], kind=MeetingKind.URGENT, start_in=timedelta(hours=5))
+    monkeypatch.setattr(timezone, "now", lambda: meeting.start + timedelta(minutes=1))
+    with pytest.raises(ValidationError) as info:
+        do_request_support(attendee, meeting, kind=SupportKind.NO_DEVICE)
+    assert "6.3b" in info.value.messages[0] and "1 day" not in info.value.messages[0]
+    assert not SupportRequest.objects.filter(meeting=meeting).exists()
